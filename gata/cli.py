@@ -1,0 +1,166 @@
+"""The ``gata`` command: one entry point whose subcommands grow with each capability."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date, timedelta
+from typing import Callable
+
+from gata.errors import GataError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _tenants_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tenant", metavar="SLUG", help="only this tenant (default: every tenant in tenants.yaml)")
+
+
+def _selected_tenants(args: argparse.Namespace):
+    from gata.tenants import get_tenant, load_tenants
+
+    tenants = load_tenants()
+    return [get_tenant(args.tenant, tenants)] if getattr(args, "tenant", None) else list(tenants.values())
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from gata.settings import get_paths
+    from gata.tenants import load_tenants
+
+    paths = get_paths()
+    tenants = load_tenants()
+    info = {
+        "gata_home": str(paths.home),
+        "tenants_file": str(paths.tenants_file),
+        "warehouse": str(paths.warehouse_db),
+        "warehouse_exists": paths.warehouse_db.exists(),
+        "dlt_pipelines": str(paths.dlt_dir),
+        "dbt_artifacts": str(paths.dbt_dir),
+        "semantic_configs": str(paths.semantic_configs_dir),
+        "serving": str(paths.serving_dir),
+        "tokens": str(paths.tokens_file),
+        "tenants": {slug: {"name": t.name, "sources": t.connectors} for slug, t in tenants.items()},
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        width = max(len(k) for k in info)
+        for key, value in info.items():
+            if key != "tenants":
+                print(f"{key:<{width}}  {value}")
+        print("tenants:")
+        for slug, t in info["tenants"].items():
+            print(f"  {slug:<20} {t['name']:<22} {', '.join(t['sources'])}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from gata.pipeline import ingest
+
+    return _run_per_tenant(args, lambda t, paths: ingest(t, paths, args.days, args.end_date, _progress))
+
+
+def _progress(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def _run_per_tenant(args: argparse.Namespace, step: Callable) -> int:
+    """Run a step for each selected tenant; one tenant's failure does not stop the others."""
+    from gata.lock import pipeline_lock
+    from gata.settings import get_paths
+
+    paths = get_paths().ensure()
+    failed: list[str] = []
+    with pipeline_lock(paths):
+        for tenant in _selected_tenants(args):
+            try:
+                step(tenant, paths)
+            except GataError as exc:
+                failed.append(tenant.slug)
+                print(f"error: {tenant.slug}: {exc}", file=sys.stderr, flush=True)
+    if failed:
+        print(f"failed tenants: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_transform(args: argparse.Namespace) -> int:
+    from gata.pipeline import transform
+
+    return _run_per_tenant(args, lambda t, paths: transform(t, paths, _progress))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from gata.pipeline import build
+
+    return _run_per_tenant(args, lambda t, paths: build(t, paths, _progress))
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    from ingestion import dna
+    from ingestion.library import compute_blueprints
+
+    blueprints = compute_blueprints()
+    current = {(b.connector, b.table): b.dna for b in dna.load_blueprints()}
+    fresh = {(b.connector, b.table): b.dna for b in blueprints}
+    changed = sorted(k for k in fresh.keys() | current.keys() if fresh.get(k) != current.get(k))
+    for connector, table in changed:
+        print(f"  {connector}.{table}: {current.get((connector, table))} -> {fresh.get((connector, table))}")
+    if args.write:
+        dna.write_blueprints(blueprints)
+        print(f"wrote {len(blueprints)} blueprints to {dna.BLUEPRINTS_FILE}")
+    elif changed:
+        print("blueprints are out of date: run `gata library --write`")
+        return 1
+    else:
+        print(f"{len(blueprints)} blueprints are current")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gata", description="Governed, tenant-scoped marketing analytics for AI agents.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("info", help="where the warehouse and generated files live, and which tenants exist")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("ingest", help="land tenants' source data into the warehouse (dlt)")
+    _tenants_arg(p)
+    p.add_argument("--days", type=int, help="land the last N days up to the end date (default: the tenant's days)")
+    p.add_argument("--end-date", type=date.fromisoformat, help="last day to land, YYYY-MM-DD (default: the tenant's end_date)")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("library", help="recompute connector blueprints (schema DNA) from reference landings")
+    p.add_argument("--write", action="store_true", help="write ingestion/connector_blueprints.json")
+    p.set_defaults(handler=cmd_library)
+
+    p = sub.add_parser("transform", help="scaffold routing and run dbt build, per tenant")
+    _tenants_arg(p)
+    p.set_defaults(handler=cmd_transform)
+
+    p = sub.add_parser("build", help="ingest + transform + semantic configs + publish, per tenant")
+    _tenants_arg(p)
+    p.set_defaults(handler=cmd_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except GataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

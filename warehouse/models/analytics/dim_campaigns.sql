@@ -1,0 +1,2 @@
+{{ config(alias=tenant_alias('dim', 'campaigns')) }}
+{{ build_dim_campaigns() }}

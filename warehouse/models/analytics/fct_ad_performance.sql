@@ -1,0 +1,2 @@
+{{ config(alias=tenant_alias('fct', 'ad_performance')) }}
+{{ build_fct_ad_performance() }}

@@ -1,0 +1,2 @@
+{{ config(alias=tenant_alias('fct', 'events')) }}
+{{ build_fct_events() }}

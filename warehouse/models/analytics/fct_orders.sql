@@ -1,0 +1,2 @@
+{{ config(alias=tenant_alias('fct', 'orders')) }}
+{{ build_fct_orders() }}
