@@ -6,8 +6,8 @@ import argparse
 import json
 import logging
 import sys
-from datetime import date, timedelta
-from typing import Callable
+from collections.abc import Callable
+from datetime import date
 
 from gata.errors import GataError
 
@@ -66,20 +66,27 @@ def _progress(msg: str) -> None:
     print(msg, flush=True)
 
 
-def _run_per_tenant(args: argparse.Namespace, step: Callable) -> int:
-    """Run a step for each selected tenant; one tenant's failure does not stop the others."""
+def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = False) -> int:
+    """Run a step for each selected tenant; one tenant's failure does not stop the others.
+
+    With ``publish``, what succeeded is published for serving once all tenants ran.
+    """
     from gata.lock import pipeline_lock
+    from gata.pipeline import publish as publish_step
     from gata.settings import get_paths
 
     paths = get_paths().ensure()
     failed: list[str] = []
     with pipeline_lock(paths):
-        for tenant in _selected_tenants(args):
+        tenants = _selected_tenants(args)
+        for tenant in tenants:
             try:
                 step(tenant, paths)
             except GataError as exc:
                 failed.append(tenant.slug)
                 print(f"error: {tenant.slug}: {exc}", file=sys.stderr, flush=True)
+        if publish and len(failed) < len(tenants):
+            publish_step(paths, _progress)
     if failed:
         print(f"failed tenants: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -89,13 +96,19 @@ def _run_per_tenant(args: argparse.Namespace, step: Callable) -> int:
 def cmd_transform(args: argparse.Namespace) -> int:
     from gata.pipeline import transform
 
-    return _run_per_tenant(args, lambda t, paths: transform(t, paths, _progress))
+    return _run_per_tenant(args, lambda t, paths: transform(t, paths, _progress), publish=True)
+
+
+def cmd_semantics(args: argparse.Namespace) -> int:
+    from gata.pipeline import semantics
+
+    return _run_per_tenant(args, lambda t, paths: semantics(t, paths, _progress), publish=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from gata.pipeline import build
 
-    return _run_per_tenant(args, lambda t, paths: build(t, paths, _progress))
+    return _run_per_tenant(args, lambda t, paths: build(t, paths, _progress), publish=True)
 
 
 def cmd_library(args: argparse.Namespace) -> int:
@@ -141,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("transform", help="scaffold routing and run dbt build, per tenant")
     _tenants_arg(p)
     p.set_defaults(handler=cmd_transform)
+
+    p = sub.add_parser("semantics", help="write tenants' semantic configs (boring-semantic-layer YAML) and publish")
+    _tenants_arg(p)
+    p.set_defaults(handler=cmd_semantics)
 
     p = sub.add_parser("build", help="ingest + transform + semantic configs + publish, per tenant")
     _tenants_arg(p)

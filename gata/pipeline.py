@@ -47,7 +47,23 @@ def transform(tenant: Tenant, paths: Paths, progress: Progress = _quiet, raise_o
     return result
 
 
+def semantics(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> None:
+    from semantic_configs.generator import write_config
+
+    path, changed = write_config(tenant, paths)
+    progress(f"{tenant.slug}: semantic config {'written' if changed else 'unchanged'} ({path})")
+
+
+def publish(paths: Paths, progress: Progress = _quiet) -> None:
+    from gata.publish import publish as _publish
+
+    version = _publish(paths)
+    progress(f"published {version.name}: the server answers from it now")
+
+
 def build(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildResult:
-    """A tenant end to end: land its data, build its models."""
+    """A tenant end to end: land its data, build its models, write its semantic config."""
     ingest(tenant, paths, progress=progress)
-    return transform(tenant, paths, progress)
+    result = transform(tenant, paths, progress)
+    semantics(tenant, paths, progress)
+    return result

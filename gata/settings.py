@@ -59,7 +59,7 @@ class Paths:
         """Serialises writers (ingest, build, onboarding) across processes."""
         return self.home / "pipeline.lock"
 
-    def ensure(self) -> "Paths":
+    def ensure(self) -> Paths:
         self.home.mkdir(parents=True, exist_ok=True)
         return self
 

@@ -64,7 +64,7 @@ class SourceMix(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _known_and_in_domain(self) -> "SourceMix":
+    def _known_and_in_domain(self) -> SourceMix:
         cat = catalog()
         for domain in ("paid_ads", "ecommerce", "analytics"):
             keys: list[str] = getattr(self, domain)
@@ -185,7 +185,7 @@ def _reject_duplicate_slugs(text: str, path: Path) -> None:
         return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
     _Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    yaml.load(text, Loader=_Strict)  # noqa: S506 - SafeLoader subclass
+    yaml.load(text, Loader=_Strict)
 
 
 def get_tenant(slug: str, tenants: dict[str, Tenant] | None = None) -> Tenant:

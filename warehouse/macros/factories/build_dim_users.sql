@@ -13,7 +13,7 @@ with pseudo_to_user as (
 ),
 customers as (
     select
-        coalesce(customer_id, 'email:' || lower(customer_email)) as customer_key,
+        customer_key,
         any_value(customer_id) as customer_id,
         arg_min(lower(customer_email), order_ts) as customer_email,
         min(order_date) as first_order_date,

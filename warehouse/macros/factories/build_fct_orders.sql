@@ -13,7 +13,8 @@ select
     total_price, currency, financial_status, customer_email, customer_id, line_items_json,
     order_ts,
     row_number() over (
-        partition by coalesce(customer_id, lower(customer_email)) order by order_ts, order_id) = 1 as is_new_customer,
-    financial_status in ('paid', 'partially_refunded') as is_paid
+        partition by coalesce(customer_id, 'email:' || lower(customer_email)) order by order_ts, order_id) = 1 as is_new_customer,
+    financial_status in ('paid', 'partially_refunded') as is_paid,
+    coalesce(customer_id, 'email:' || lower(customer_email)) as customer_key
 from orders
 {%- endmacro %}

@@ -8,10 +8,11 @@
 {%- set engines = [] -%}
 {%- for connector in gata_sources(domain) -%}
     {%- set name = 'engine_' ~ connector ~ '__' ~ kind -%}
-    {%- if name not in context -%}
+    {%- if name in context -%}
+        {%- do engines.append(context[name]) -%}
+    {%- elif execute -%}
         {{ exceptions.raise_compiler_error("no engine macro " ~ name ~ " for " ~ connector) }}
     {%- endif -%}
-    {%- do engines.append(context[name]) -%}
 {%- endfor -%}
 {%- if engines | length == 0 %}
 select {% for name, type in columns %}null::{{ type }} as {{ name }}{{ ", " if not loop.last }}{% endfor %}

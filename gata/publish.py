@@ -1,0 +1,75 @@
+"""Publish what serving needs as an immutable snapshot, switched in atomically.
+
+DuckDB allows one writer or many readers across processes, never both. So the
+MCP server never reads the build warehouse: after a successful build, the star
+tables, the observability tables and the semantic configs are copied into a new
+version directory (``serving/v{N}/``), and the ``serving/current`` symlink is
+replaced in one rename. Servers notice the new target on their next request and
+switch without a restart; a build that fails or is killed never reaches the
+rename, so the served data stays as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import duckdb
+
+from gata.settings import Paths
+
+SERVING_DB = "warehouse.duckdb"
+KEEP_VERSIONS = 3
+# platform tables pipeline_health reads (they are small)
+PLATFORM_TABLES = ("obs_invocations", "obs_node_results", "load_history", "schema_dna_history",
+                   "connector_blueprints", "platform_hub__tenant_keys", "platform_sat__tenant_config_history")
+
+
+def current_version(paths: Paths) -> Path | None:
+    link = paths.serving_dir / "current"
+    return link.resolve() if link.exists() else None
+
+
+def publish(paths: Paths) -> Path:
+    """Snapshot the build warehouse's serving tables and configs; returns the new version dir."""
+    paths.serving_dir.mkdir(parents=True, exist_ok=True)
+    version = paths.serving_dir / f"v{time.time_ns()}"
+    tmp = version.with_name(version.name + ".partial")
+    tmp.mkdir()
+    try:
+        with duckdb.connect(str(tmp / SERVING_DB)) as con:
+            con.execute(f"attach '{paths.warehouse_db}' as build (read_only)")
+            for schema in ("analytics", "platform"):
+                con.execute(f"create schema if not exists {schema}")
+            tables = con.execute(
+                "select table_schema, table_name from duckdb_tables() where database_name = 'build' "
+                "and (table_schema = 'analytics' or (table_schema = 'platform' and table_name in "
+                f"({', '.join(repr(t) for t in PLATFORM_TABLES)}))) order by 1, 2").fetchall()
+            for schema, table in tables:
+                con.execute(f'create table {schema}."{table}" as select * from build.{schema}."{table}"')
+            con.execute("detach build")
+            con.execute("checkpoint")
+        if paths.semantic_configs_dir.exists():
+            shutil.copytree(paths.semantic_configs_dir, tmp / "semantic_configs")
+        os.rename(tmp, version)
+        link_tmp = paths.serving_dir / f".current.{os.getpid()}"
+        if link_tmp.is_symlink():
+            link_tmp.unlink()
+        link_tmp.symlink_to(version.name)
+        os.replace(link_tmp, paths.serving_dir / "current")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(paths, keep=version)
+    return version
+
+
+def _prune(paths: Paths, keep: Path) -> None:
+    """Drop old versions (a server still reading one keeps its open file until it switches)."""
+    versions = sorted((p for p in paths.serving_dir.glob("v*") if p.is_dir() and not p.name.endswith(".partial")),
+                      key=lambda p: int(p.name[1:]))
+    for old in versions[:-KEEP_VERSIONS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,236 @@
+"""A tenant's semantic layer, loaded from its config: the governed way to ask for numbers.
+
+This is where governance lives. A query names catalog metrics and dimensions,
+never tables or SQL; only fields declared in the tenant's config are accepted
+(boring-semantic-layer would also accept any physical column, so unknown names
+are rejected here first, with the closest names as suggestions); filter values
+become SQL literals through ibis; the query is compiled against unbound tables,
+so compiling needs no database and the caller decides where and how it runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any, Literal
+
+import ibis
+from boring_semantic_layer import from_config
+from pydantic import BaseModel, ConfigDict, Field
+
+Operator = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not in", "like", "ilike", "is null", "is not null"]
+OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
+Grain = Literal["day", "week", "month", "quarter", "year"]
+Scalar = str | int | float | bool
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 5000
+
+
+class QueryError(Exception):
+    """A mistake in a query that the asker can correct; the message says how."""
+
+
+class Filter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(description="A dimension name from list_metrics, e.g. source_platform or date.",
+                       examples=["source_platform"])
+    operator: Operator = Field(description="Comparison; 'in'/'not in' take `values`, 'is null'/'is not null' take nothing.")
+    value: Scalar | None = Field(default=None, description="The value for =, !=, >, >=, <, <=, like, ilike.",
+                                 examples=["facebook_ads"])
+    values: list[Scalar] | None = Field(default=None, description="The values for in / not in.",
+                                        examples=[["facebook_ads", "instagram_ads"]])
+
+
+class OrderBy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(description="A metric or dimension of the query.")
+    direction: Literal["asc", "desc"] = "desc"
+
+
+class DateRange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: date = Field(description="First day, inclusive (YYYY-MM-DD).")
+    end: date = Field(description="Last day, inclusive (YYYY-MM-DD).")
+
+
+class QuerySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    metrics: list[str] = Field(min_length=1, max_length=20, description="Metric names from list_metrics.",
+                               examples=[["spend", "clicks"]])
+    dimensions: list[str] = Field(default_factory=list, max_length=10,
+                                  description="Dimensions to group by; use 'date' with time_grain for time series.",
+                                  examples=[["source_platform", "date"]])
+    filters: list[Filter] = Field(default_factory=list, max_length=20)
+    time_grain: Grain | None = Field(default=None, description="Grain of the date dimension (adds 'date' if missing).")
+    date_range: DateRange | None = Field(default=None, description="Only rows whose date falls in this range.")
+    order_by: list[OrderBy] = Field(default_factory=list, max_length=10)
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, description=f"Rows to return (at most {MAX_LIMIT}).")
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    model: str
+    sql: str
+    columns: list[str]  # output column names, catalog names, in order
+    source_columns: list[str]  # the same columns as the SQL names them
+
+
+def suggest(name: str, known: list[str], what: str) -> str:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+    return f"Unknown {what} {name!r}.{hint} Known {what}s: {', '.join(sorted(known))}."
+
+
+class TenantSemantics:
+    """The semantic layer of one tenant, built from its generated config."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.tenant: str = config["tenant"]
+        self.metrics: dict[str, dict[str, Any]] = config["metrics"]
+        self.dimensions: dict[str, dict[str, Any]] = config["dimensions"]
+
+    @cached_property
+    def models(self) -> dict[str, Any]:
+        tables = {
+            name: ibis.table(ibis.schema({c: _ibis_type(t) for c, t in spec["columns"].items()}),
+                             name=spec["table"], database=spec["schema"])
+            for name, spec in self.config["tables"].items()
+        }
+        return from_config(self.config["semantic_models"], tables=tables)
+
+    def column_type(self, model: str, dimension: str) -> str:
+        field = self.dimensions[dimension]["models"][model]
+        expr = self.config["semantic_models"][model]["dimensions"].get(field, {}).get("expr", "")
+        column = expr.removeprefix("_.")
+        return self.config["tables"][model]["columns"].get(column, "VARCHAR")
+
+    def compile_model_field(self, model: str, kind: str, field: str) -> str:
+        """SQL exercising one measure or dimension (used to validate a config before it is written)."""
+        m = self.models[model]
+        q = m.query(measures=[field], limit=1) if kind == "measure" else m.query(dimensions=[field], limit=1)
+        return q.sql()
+
+    # ---- the governed query ------------------------------------------------------------------------
+    def check_names(self, spec: QuerySpec) -> None:
+        for metric in spec.metrics:
+            if metric not in self.metrics:
+                raise QueryError(suggest(metric, list(self.metrics), "metric"))
+        for dim in [*spec.dimensions, *(f.field for f in spec.filters)]:
+            if dim not in self.dimensions:
+                raise QueryError(suggest(dim, list(self.dimensions), "dimension"))
+        selected = set(spec.metrics) | set(spec.dimensions) | ({"date"} if spec.time_grain else set())
+        for o in spec.order_by:
+            if o.field not in selected:
+                raise QueryError(f"order_by field {o.field!r} is not in the query; order by one of: "
+                                 f"{', '.join(sorted(selected))}.")
+        if len(set(spec.metrics)) != len(spec.metrics) or len(set(spec.dimensions)) != len(spec.dimensions):
+            raise QueryError("a metric or dimension is listed twice; list each once.")
+
+    def route(self, spec: QuerySpec) -> str:
+        """The one semantic model that holds every requested metric and dimension."""
+        dims = set(spec.dimensions) | {f.field for f in spec.filters}
+        if spec.time_grain or spec.date_range:
+            dims.add("date")
+        candidates = None
+        for metric in spec.metrics:
+            homes = self.metrics[metric]["models"]
+            candidates = [m for m in (candidates or homes) if m in homes]
+        for m in candidates or []:
+            if all(m in self.dimensions[d]["models"] for d in dims):
+                return m
+        homes = {metric: self.metrics[metric]["models"][0] for metric in spec.metrics}
+        if len(set(homes.values())) > 1 and not candidates:
+            raise QueryError(
+                "these metrics come from different facts and can only be combined by date: "
+                + "; ".join(f"{k} ({v})" for k, v in homes.items())
+                + ". Ask them separately, or group only by date (time_grain) to combine them.")
+        blocked = sorted(d for d in dims if not any(
+            m in self.dimensions[d]["models"] for m in (candidates or homes.values())))
+        allowed = sorted({d for m in spec.metrics for d in self.metrics[m]["dimensions"]})
+        raise QueryError(
+            f"dimension(s) {', '.join(blocked) or ', '.join(sorted(dims))} cannot break down "
+            f"{', '.join(spec.metrics)}; these metrics can be grouped or filtered by: {', '.join(allowed)}.")
+
+    def compile(self, spec: QuerySpec, limit: int | None = None) -> CompiledQuery:
+        self.check_names(spec)
+        model = self.route(spec)
+        fields = {d: self.dimensions[d]["models"][model] for d in self.dimensions if model in self.dimensions[d]["models"]}
+        dims = list(spec.dimensions)
+        if spec.time_grain and "date" not in dims:
+            dims.insert(0, "date")
+        filters = [self._filter(model, fields, f) for f in spec.filters]
+        kwargs: dict[str, Any] = {}
+        if spec.time_grain:
+            kwargs["time_grain"] = f"TIME_GRAIN_{spec.time_grain.upper()}"
+        if spec.date_range:
+            if spec.date_range.end < spec.date_range.start:
+                raise QueryError("date_range.end is before date_range.start; swap them.")
+            kwargs["time_range"] = {"start": spec.date_range.start.isoformat(), "end": spec.date_range.end.isoformat()}
+        order = [(fields.get(o.field, o.field), o.direction) for o in spec.order_by]
+        if not order and "date" in dims:
+            order = [(fields["date"], "asc")]
+        query = self.models[model].query(
+            dimensions=[fields[d] for d in dims], measures=list(spec.metrics), filters=filters,
+            order_by=order or None, limit=limit if limit is not None else spec.limit, **kwargs)
+        source = [fields[d] for d in dims] + list(spec.metrics)
+        return CompiledQuery(model=model, sql=query.sql(), columns=dims + list(spec.metrics), source_columns=source)
+
+    def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any]:
+        ctype = self.column_type(model, f.field).upper()
+        if f.operator in ("is null", "is not null"):
+            return {"field": fields[f.field], "operator": f.operator}
+        if f.operator in ("in", "not in"):
+            if not f.values:
+                raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a non-empty 'values' list.")
+            return {"field": fields[f.field], "operator": f.operator,
+                    "values": [_coerce(v, ctype, f.field) for v in f.values]}
+        if f.value is None:
+            raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a 'value' "
+                             f"(use 'is null' to match missing values).")
+        if f.operator in ("like", "ilike") and not isinstance(f.value, str):
+            raise QueryError(f"filter on {f.field!r}: {f.operator!r} needs a text pattern such as '%meta%'.")
+        return {"field": fields[f.field], "operator": f.operator, "value": _coerce(f.value, ctype, f.field)}
+
+    def dimension_field(self, dimension: str) -> tuple[str, str]:
+        """(model, field) where a dimension is native, for listing its values."""
+        if dimension not in self.dimensions:
+            raise QueryError(suggest(dimension, list(self.dimensions), "dimension"))
+        where = self.dimensions[dimension]["models"]
+        model = next((m for m, f in where.items() if f == dimension), next(iter(where)))
+        return model, where[model]
+
+
+def _coerce(value: Scalar, ctype: str, field: str) -> Any:
+    """Bind a filter value with the column's type, so a mistake is an agent error, not a SQL one."""
+    if ctype == "DATE":
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise QueryError(f"filter on {field!r}: {value!r} is not a date; use YYYY-MM-DD.") from None
+    if ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR"):
+        if isinstance(value, bool):
+            raise QueryError(f"filter on {field!r}: it holds text; give a text value.")
+        return str(value)
+    if ctype == "BOOLEAN":
+        if isinstance(value, bool):
+            return value
+        raise QueryError(f"filter on {field!r}: it holds true/false; give a boolean.")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise QueryError(f"filter on {field!r}: it holds numbers; give a number.")
+    return value
+
+
+def _ibis_type(duckdb_type: str) -> str:
+    t = duckdb_type.upper()
+    if t.startswith("DECIMAL"):
+        return t.lower()
+    return {"VARCHAR": "string", "BIGINT": "int64", "INTEGER": "int32", "DOUBLE": "float64", "BOOLEAN": "boolean",
+            "DATE": "date", "TIMESTAMP WITH TIME ZONE": "timestamp('UTC')", "TIMESTAMP": "timestamp", "JSON": "json",
+            "HUGEINT": "decimal(38,0)", "FLOAT": "float32"}.get(t, "string")

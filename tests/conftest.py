@@ -1,0 +1,39 @@
+"""Shared fixtures: isolated GATA homes with their own tenants file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gata.settings import Paths
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_tenants(path: Path, tenants: dict) -> Path:
+    path.write_text(yaml.safe_dump({"tenants": tenants}, sort_keys=False))
+    return path
+
+
+def tenant_body(sources: dict[str, list[str]], seed: int = 11, days: int = 5, volume: float = 0.3,
+                conversion_events: list[str] | None = None, end_date: str = "2026-10-31") -> dict:
+    analytics = (sources.get("analytics") or [None])[0]
+    events = conversion_events or (["purchase"] if analytics in (None, "google_analytics") else ["Order Completed"])
+    return {"name": "Test tenant", "sources": sources,
+            "business_logic": {"currency": "USD", "conversion_events": events},
+            "mock_data": {"seed": seed, "days": days, "end_date": end_date, "volume": volume}}
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
+    """A fresh GATA_HOME and tenants file, set in the environment for code and subprocesses."""
+    monkeypatch.setenv("GATA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GATA_TENANTS_FILE", str(tmp_path / "tenants.yaml"))
+    (tmp_path / "home").mkdir()
+    write_tenants(tmp_path / "tenants.yaml", {})
+    yield Paths(home=tmp_path / "home", tenants_file=tmp_path / "tenants.yaml")
+    os.environ.pop("GATA_HOME", None)

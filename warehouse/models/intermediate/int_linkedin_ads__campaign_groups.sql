@@ -1,0 +1,21 @@
+{{ config(alias=tenant_alias('int', 'linkedin_ads__campaign_groups'), enabled=gata_has_source('linkedin_ads')) }}
+{#
+  LinkedIn adCampaignGroups: the level the canonical star calls a campaign (its
+  name is the utm_campaign). Status ACTIVE / PAUSED / DRAFT / ARCHIVED / CANCELED /
+  PENDING_DELETION / REMOVED.
+#}
+select
+    tenant_slug,
+    source_platform,
+    dlt_load_id,
+    loaded_at,
+    {{ ads_extract([
+        ('campaign_id',       'id',                  'varchar'),
+        ('campaign_name',     'name',                'varchar'),
+        ('status',            'status',              'varchar'),
+        ('account_urn',       'account',             'varchar'),
+        ('run_start',         'run_schedule__start', 'epoch_ms'),
+    ]) }}
+from {{ ref('platform_mm__linkedin_ads_api_v1_campaign_groups') }}
+where tenant_slug = '{{ gata_tenant() }}'
+  and source_platform = 'linkedin_ads'
