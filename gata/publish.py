@@ -44,8 +44,8 @@ def publish(paths: Paths) -> Path:
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
             tables = con.execute(
-                "select table_schema, table_name from duckdb_tables() where database_name = 'build' "
-                "and (table_schema = 'analytics' or (table_schema = 'platform' and table_name in "
+                "select schema_name, table_name from duckdb_tables() where database_name = 'build' "
+                "and (schema_name = 'analytics' or (schema_name = 'platform' and table_name in "
                 f"({', '.join(repr(t) for t in PLATFORM_TABLES)}))) order by 1, 2").fetchall()
             for schema, table in tables:
                 con.execute(f'create table {schema}."{table}" as select * from build.{schema}."{table}"')

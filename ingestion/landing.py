@@ -85,7 +85,8 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     )
     started = datetime.now(timezone.utc)
     try:
-        info = pipeline.run(resources)
+        # parquet load files: DuckDB reads them natively, several times faster than jsonl inserts
+        info = pipeline.run(resources, loader_file_format="parquet")
     except Exception as exc:  # dlt wraps everything in PipelineStepFailed
         raise LandingError(f"landing {connector} for {tenant} failed: {exc}") from exc
     load_id = info.loads_ids[-1] if info.loads_ids else ""

@@ -104,20 +104,23 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
     dim_models: dict[str, dict[str, str]] = {"date": {}}
     for m in models:
         col_docs = docs.get(f"{m.prefix}_{m.star}", {})
+        joined = bool(m.joins) and "paid_ads" in domains
+        # BSL names a joined model's own dimensions with the model's prefix
+        own = (lambda d, name=m.name: f"{name}.{d}") if joined else (lambda d: d)
         dims: dict[str, Any] = {}
         if m.time_column:
             dims["date"] = {"expr": f"_.{m.time_column}", "description": DIMENSION_DESCRIPTIONS["date"],
                             "is_time_dimension": True, "smallest_time_grain": "TIME_GRAIN_DAY"}
-            dim_models["date"][m.name] = "date"
+            dim_models["date"][m.name] = own("date")
         for dim, column in m.dimensions.items():
             if dim in hidden:
                 continue
             dims[dim] = {"expr": f"_.{column}",
                          "description": descriptions.get(dim) or DIMENSION_DESCRIPTIONS.get(dim) or col_docs.get(column, "")}
-            dim_models.setdefault(dim, {})[m.name] = dim
+            dim_models.setdefault(dim, {})[m.name] = own(dim)
         for dim, field in JOINED_DIMENSIONS.get(m.name, {}).items():
             alias = field.split(".")[0]
-            if alias in m.joins and dim not in hidden and "paid_ads" in domains:
+            if alias in m.joins and dim not in hidden and joined:
                 dim_models.setdefault(dim, {})[m.name] = field
         measures: dict[str, Any] = {}
         calculated: dict[str, Any] = {}
@@ -134,7 +137,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
         model: dict[str, Any] = {"table": m.name, "description": m.description, "dimensions": dims, "measures": measures}
         if calculated:
             model["calculated_measures"] = calculated
-        if m.joins and "paid_ads" in domains:
+        if joined:
             model["joins"] = {alias: {"model": target, "type": "one", "left_on": left, "right_on": right}
                               for alias, (target, left, right) in m.joins.items()}
         semantic_models[m.name] = model
@@ -165,7 +168,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
         if dim == "date":
             entry["grains"] = list(GRAINS)
         else:
-            native = next((n for n, f in where.items() if f == dim), None) or "campaigns"
+            native = next((n for n, f in where.items() if f in (dim, f"{n}.{dim}")), None) or "campaigns"
             prof = tables.get(native, {}).get("dimensions", {}).get(dim)
             if prof:
                 entry.update(prof)

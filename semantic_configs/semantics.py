@@ -106,7 +106,7 @@ class TenantSemantics:
         return from_config(self.config["semantic_models"], tables=tables)
 
     def column_type(self, model: str, dimension: str) -> str:
-        field = self.dimensions[dimension]["models"][model]
+        field = self.dimensions[dimension]["models"][model].removeprefix(f"{model}.")
         expr = self.config["semantic_models"][model]["dimensions"].get(field, {}).get("expr", "")
         column = expr.removeprefix("_.")
         return self.config["tables"][model]["columns"].get(column, "VARCHAR")
@@ -114,6 +114,8 @@ class TenantSemantics:
     def compile_model_field(self, model: str, kind: str, field: str) -> str:
         """SQL exercising one measure or dimension (used to validate a config before it is written)."""
         m = self.models[model]
+        if kind == "dimension" and self.config["semantic_models"][model].get("joins"):
+            field = f"{model}.{field}"
         q = m.query(measures=[field], limit=1) if kind == "measure" else m.query(dimensions=[field], limit=1)
         return q.sql()
 
@@ -203,7 +205,7 @@ class TenantSemantics:
         if dimension not in self.dimensions:
             raise QueryError(suggest(dimension, list(self.dimensions), "dimension"))
         where = self.dimensions[dimension]["models"]
-        model = next((m for m, f in where.items() if f == dimension), next(iter(where)))
+        model = next((m for m, f in where.items() if f in (dimension, f"{m}.{dimension}")), next(iter(where)))
         return model, where[model]
 
 

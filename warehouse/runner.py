@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,22 +81,26 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
 
 def dbt_env(paths: Paths) -> dict[str, str]:
     return {
+        **os.environ,
         "GATA_WAREHOUSE_PATH": str(paths.warehouse_db),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_PARTIAL_PARSE": "true",
+        # full parse each time: engines are called through context[...] lookups, which
+        # partial parsing does not track, so an engine edit would not reach a cached manifest
+        "DBT_PARTIAL_PARSE": "false",
     }
 
 
-def invoke(args: list[str], paths: Paths) -> "object":
-    """dbt in process; project, profiles, target and logs pinned to GATA_HOME."""
-    from dbt.cli.main import dbtRunner
+def invoke(args: list[str], paths: Paths) -> subprocess.CompletedProcess[str]:
+    """dbt in a child process: project and profiles from the repo, target and logs under GATA_HOME.
 
-    os.environ.update(dbt_env(paths))
-    target = paths.dbt_dir / "target"
-    full = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target), "--log-path", str(paths.dbt_dir / "logs"),
+    A child process, not dbtRunner: dbt-duckdb keeps the warehouse file open for the
+    life of its process, and the steps after a build (semantics, publish) must open it.
+    """
+    dbt = Path(sys.executable).with_name("dbt")
+    full = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(paths.dbt_dir / "target"), "--log-path", str(paths.dbt_dir / "logs"),
             "--no-use-colors", "--quiet"]
-    return dbtRunner().invoke(full)
+    return subprocess.run(full, env=dbt_env(paths), capture_output=True, text=True, check=False)
 
 
 def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
@@ -105,17 +112,21 @@ def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None,
                  full_refresh: bool = False) -> BuildResult:
     """Scaffold the tenant's routing and ``dbt build`` its models (and its slice of the shared ones)."""
     scaffold_routing(tenant, paths)
+    started = time.time()
     args = ["build", "--vars", json.dumps(tenant_vars(tenant, paths))]
     if select:
         args += ["--select", select]
     if full_refresh:
         args.append("--full-refresh")
     res = invoke(args, paths)
+    results_file = paths.dbt_dir / "target" / "run_results.json"
     nodes = []
-    if res.result is not None:
-        for r in res.result.results:
-            nodes.append(NodeResult(r.node.name, r.node.resource_type, str(r.status), (r.message or "")[:500]))
-    result = BuildResult(tenant.slug, bool(res.success), nodes)
-    if res.exception is not None and not nodes:
-        raise TransformError(f"dbt could not build {tenant.slug}: {res.exception}")
-    return result
+    if results_file.exists() and results_file.stat().st_mtime >= started:
+        for r in json.loads(results_file.read_text())["results"]:
+            unique_id: str = r["unique_id"]
+            nodes.append(NodeResult(unique_id.split(".")[-1] if not unique_id.startswith("test.") else unique_id.split(".")[2],
+                                    unique_id.split(".")[0], r["status"], (r.get("message") or "")[:500]))
+    if res.returncode != 0 and not nodes:
+        detail = (res.stdout + res.stderr).strip()[-3000:]
+        raise TransformError(f"dbt could not build {tenant.slug}:\n{detail}")
+    return BuildResult(tenant.slug, res.returncode == 0, nodes)

@@ -18,7 +18,6 @@
               (exact to the cent, never through double)
     micros    an integer in millionths of the currency (Google cost_micros):
               exact decimal(38,0) x 0.000001, then decimal(18,2)
-    minor     an integer in the currency's minor unit (Meta budgets: cents)
     date      a day: 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS' (the day as written) or
               a timestamp with an offset as dlt renders TIMESTAMPTZ (the UTC day)
     epoch_ms  epoch milliseconds -> timestamptz
@@ -45,8 +44,6 @@
     {{ text }}::decimal(18,2)
 {%- elif type == 'micros' -%}
     ({{ text }}::decimal(38,0) * 0.000001)::decimal(18,2)
-{%- elif type == 'minor' -%}
-    ({{ text }}::decimal(38,0) * 0.01)::decimal(18,2)
 {%- elif type == 'date' -%}
     {{ ads_day(text) }}
 {%- elif type == 'epoch_ms' -%}
