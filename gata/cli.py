@@ -111,6 +111,75 @@ def cmd_build(args: argparse.Namespace) -> int:
     return _run_per_tenant(args, lambda t, paths: build(t, paths, _progress), publish=True)
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from gata.pipeline import replay
+
+    return _run_per_tenant(args, lambda t, paths: replay(t, paths, _progress), publish=True)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from gata.pipeline import refresh
+
+    return _run_per_tenant(args, lambda t, paths: refresh(t, paths, args.days, _progress), publish=True)
+
+
+def cmd_onboard(args: argparse.Namespace) -> int:
+    from gata.onboarding import OnboardRequest, onboard
+    from gata.settings import get_paths
+
+    request = OnboardRequest(
+        slug=args.slug, name=args.name, sources=[s.strip() for s in args.sources.split(",") if s.strip()],
+        currency=args.currency, days=args.days, create_token=args.token,
+        **({"conversion_events": args.conversion_events.split(",")} if args.conversion_events else {}),
+        **({"volume": args.volume} if args.volume else {}),
+    )
+
+    def progress(done: float, total: float | None, message: str) -> None:
+        print(f"[{int(done)}/{int(total or 0)}] {message}", flush=True)
+
+    result = onboard(request, get_paths().ensure(), progress)
+    print(json.dumps(result.model_dump(mode="json"), indent=2))
+    if result.token:
+        print(f"\ntoken for {result.tenant} (shown once): {result.token}")
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from gata.health import tenant_health
+    from gata.publish import SERVING_DB, current_version
+    from gata.settings import get_paths
+
+    paths = get_paths()
+    version = current_version(paths)
+    db = version / SERVING_DB if version else paths.warehouse_db
+    if not db.exists():
+        print("nothing built yet: run `gata build`", file=sys.stderr)
+        return 2
+    reports = []
+    with duckdb.connect(str(db), read_only=True) as con:
+        for tenant in _selected_tenants(args):
+            reports.append(tenant_health(con, tenant.slug))
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2))
+    else:
+        for r in reports:
+            print(f"{r.tenant}: {r.status.upper()} - {r.reason}")
+            for s in r.sources:
+                print(f"  source {s.connector:<18} last load {s.last_load_at:%Y-%m-%d %H:%M} ({s.rows} rows, load {s.load_id})")
+            for d in r.drift:
+                print(f"  drift  {d.connector}.{d.table}: +{d.added_columns} -{d.removed_columns} ~{d.retyped_columns}"
+                      f"{' (current)' if d.current else ''}")
+            if r.last_build:
+                b = r.last_build
+                print(f"  build  {b.status}: models {b.models_pass} ok / {b.models_error} error, "
+                      f"tests {b.tests_pass} pass / {b.tests_fail} fail")
+            for t in r.tables:
+                print(f"  table  {t.table:<40} {t.rows:>8} rows  {t.date_min or ''} .. {t.date_max or ''}")
+    return 0 if all(r.status != "failing" for r in reports) else 1
+
+
 def cmd_library(args: argparse.Namespace) -> int:
     from ingestion import dna
     from ingestion.library import compute_blueprints
@@ -129,6 +198,27 @@ def cmd_library(args: argparse.Namespace) -> int:
         return 1
     else:
         print(f"{len(blueprints)} blueprints are current")
+    return 0
+
+
+def cmd_scaffold(args: argparse.Namespace) -> int:
+    from warehouse.scaffold import write_library
+
+    changed = write_library()
+    for path in changed:
+        print(f"  wrote {path}")
+    print(f"library models: {len(changed)} file(s) changed")
+    if args.tenant:
+        import duckdb
+
+        from gata.settings import get_paths
+        from warehouse.scaffold import scaffold_tenant
+
+        paths = get_paths()
+        for tenant in _selected_tenants(args):
+            with duckdb.connect(str(paths.warehouse_db)) as con:
+                for path in scaffold_tenant(tenant, paths, con):
+                    print(f"  {tenant.slug}: {path}")
     return 0
 
 
@@ -151,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="write ingestion/connector_blueprints.json")
     p.set_defaults(handler=cmd_library)
 
+    p = sub.add_parser("scaffold", help="regenerate library models from the catalog (and a tenant's DNA routing)")
+    _tenants_arg(p)
+    p.set_defaults(handler=cmd_scaffold)
+
     p = sub.add_parser("transform", help="scaffold routing and run dbt build, per tenant")
     _tenants_arg(p)
     p.set_defaults(handler=cmd_transform)
@@ -159,9 +253,38 @@ def build_parser() -> argparse.ArgumentParser:
     _tenants_arg(p)
     p.set_defaults(handler=cmd_semantics)
 
+    p = sub.add_parser("replay", help="rebuild a tenant's reporting layer from raw payloads after a logic change")
+    _tenants_arg(p)
+    p.set_defaults(handler=cmd_replay)
+
+    p = sub.add_parser("refresh", help="the daily job: land the newest days, build what changed, publish")
+    _tenants_arg(p)
+    p.add_argument("--days", type=int, default=1, help="new days to land after the last landed day (default 1)")
+    p.set_defaults(handler=cmd_refresh)
+
+    p = sub.add_parser("onboard", help="onboard a tenant end to end (the same path as the onboard_tenant tool)")
+    p.add_argument("slug")
+    p.add_argument("--name", required=True)
+    p.add_argument("--sources", required=True, help="comma-separated connector keys, e.g. tiktok_ads,woocommerce,amplitude")
+    p.add_argument("--currency", default="USD")
+    p.add_argument("--conversion-events", help="comma-separated analytics events that convert a session")
+    p.add_argument("--days", type=int, default=90)
+    p.add_argument("--volume", type=float)
+    p.add_argument("--token", action="store_true", help="also create an MCP token for the tenant")
+    p.set_defaults(handler=cmd_onboard)
+
+    p = sub.add_parser("health", help="pipeline health per tenant: loads, drift, last build, tables, freshness")
+    _tenants_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_health)
+
     p = sub.add_parser("build", help="ingest + transform + semantic configs + publish, per tenant")
     _tenants_arg(p)
     p.set_defaults(handler=cmd_build)
+
+    from mcp_server.cli import add_parsers as add_mcp_parsers  # `gata serve` and `gata token`
+
+    add_mcp_parsers(sub)
     return parser
 
 

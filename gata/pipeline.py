@@ -38,13 +38,17 @@ def ingest(tenant: Tenant, paths: Paths, days: int | None = None, end: date | No
 def transform(tenant: Tenant, paths: Paths, progress: Progress = _quiet, raise_on_error: bool = True) -> BuildResult:
     progress(f"{tenant.slug}: dbt build")
     result = build_tenant(tenant, paths)
-    counts = result.counts()
-    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    if raise_on_error:
+        _raise_on_failure(tenant, result, progress)
+    return result
+
+
+def _raise_on_failure(tenant: Tenant, result: BuildResult, progress: Progress) -> None:
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(result.counts().items()))
     progress(f"{tenant.slug}: dbt {'ok' if result.success else 'FAILED'} ({summary})")
-    if not result.success and raise_on_error:
+    if not result.success:
         failed = "\n  ".join(f"{n.resource_type} {n.name}: {n.message}" for n in result.failures[:10])
         raise TransformError(f"dbt build failed for {tenant.slug}:\n  {failed}")
-    return result
 
 
 def semantics(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> None:
@@ -64,6 +68,50 @@ def publish(paths: Paths, progress: Progress = _quiet) -> None:
 def build(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildResult:
     """A tenant end to end: land its data, build its models, write its semantic config."""
     ingest(tenant, paths, progress=progress)
+    result = transform(tenant, paths, progress)
+    semantics(tenant, paths, progress)
+    return result
+
+
+REPORTING_LAYER = "path:models/intermediate path:models/analytics path:models/platform/satellites"
+
+
+def replay(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildResult:
+    """Rebuild the reporting layer from the raw payloads with the tenant's current business logic.
+
+    Nothing is landed or pushed: intermediate models re-extract from the master
+    models' raw_data_payload, so a logic change in tenants.yaml reaches every star
+    table (seed 001's logic replay).
+    """
+    progress(f"{tenant.slug}: replaying the reporting layer from raw payloads (no ingest)")
+    result = build_tenant(tenant, paths, select=REPORTING_LAYER)
+    _raise_on_failure(tenant, result, progress)
+    semantics(tenant, paths, progress)
+    return result
+
+
+def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
+    import duckdb
+
+    if not paths.warehouse_db.exists():
+        return None
+    with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+        try:
+            row = con.execute("select max(end_date) from platform.load_history where tenant_slug = ? "
+                              "and status = 'success'", [tenant.slug]).fetchone()
+        except duckdb.CatalogException:
+            return None
+    return row[0] if row else None
+
+
+def refresh(tenant: Tenant, paths: Paths, days: int = 1, progress: Progress = _quiet) -> BuildResult:
+    """The daily job: land the newest days (re-landing the last one for late corrections), build, regenerate."""
+    last = last_landed_day(tenant, paths)
+    if last is None:
+        progress(f"{tenant.slug}: never landed, doing a full build")
+        return build(tenant, paths, progress)
+    end = last + timedelta(days=days)
+    ingest(tenant, paths, days=days + 1, end=end, progress=progress)
     result = transform(tenant, paths, progress)
     semantics(tenant, paths, progress)
     return result

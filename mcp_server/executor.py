@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -74,7 +75,7 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
     cur = con.cursor()
     timer = threading.Timer(timeout_s, cur.interrupt)
     timer.daemon = True
-    start = _now()
+    start = time.perf_counter()
     timer.start()
     try:
         cur.execute(sql)
@@ -87,7 +88,7 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
         cur.close()
     rows = [tuple(to_json_value(v) for v in row) for row in raw[:max_rows]]
     return Execution(names=[d[0] for d in description], types=[column_type(str(d[1])) for d in description],
-                     rows=rows, truncated=len(raw) > max_rows, elapsed_ms=(_now() - start) * 1000)
+                     rows=rows, truncated=len(raw) > max_rows, elapsed_ms=(time.perf_counter() - start) * 1000)
 
 
 def fit_rows(rows: list[dict[str, Value]], max_bytes: int) -> tuple[list[dict[str, Value]], bool]:
@@ -99,8 +100,3 @@ def fit_rows(rows: list[dict[str, Value]], max_bytes: int) -> tuple[list[dict[st
             return rows[:i], True
     return rows, False
 
-
-def _now() -> float:
-    import time
-
-    return time.perf_counter()

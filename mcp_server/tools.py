@@ -30,6 +30,11 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from gata.errors import GataError
+
+try:
+    from gata.onboarding import OnboardRequest, OnboardResult, onboard
+except ImportError:  # a build without onboarding: the tool says so
+    OnboardRequest = OnboardResult = onboard = None  # type: ignore[assignment,misc]
 from gata.settings import Paths
 from mcp_server.auth import Scope, request_scope
 from mcp_server.executor import QueryTimeout, execute, fit_rows
@@ -231,7 +236,16 @@ def _compile(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, fetch:
     key = (semantics.tenant, f"q:{fetch}:{spec.model_dump_json()}")
 
     def make() -> Any:
-        compiled = semantics.compile(spec, limit=fetch)
+        variant = spec
+        if spec.date_range and not spec.time_grain and "date" not in spec.dimensions:
+            # boring-semantic-layer applies a time_range only when grouping by the time dimension; the same
+            # range as two filters on the declared 'date' dimension works for every query
+            bounds = [Filter(field="date", operator=">=", value=spec.date_range.start.isoformat()),
+                      Filter(field="date", operator="<=", value=spec.date_range.end.isoformat())]
+            if spec.date_range.end < spec.date_range.start:
+                raise QueryError("date_range.end is before date_range.start; swap them.")
+            variant = spec.model_copy(update={"date_range": None, "filters": [*spec.filters, *bounds]})
+        compiled = semantics.compile(variant, limit=fetch)
         check_tables(compiled.sql, semantics)
         return compiled
 
@@ -239,9 +253,10 @@ def _compile(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, fetch:
 
 
 def _describe(f: Filter) -> str:
-    value = f.values if f.operator in ("in", "not in") else ("" if f.value is None else f.value)
-    return f"{f.field} {f.operator} {value!r}".rstrip(" ''") if f.operator.startswith("is") else \
-        f"{f.field} {f.operator} {value!r}"
+    if f.operator in ("is null", "is not null"):
+        return f"{f.field} {f.operator}"
+    value = f.values if f.operator in ("in", "not in") else f.value
+    return f"{f.field} {f.operator} {value!r}"
 
 
 def _diagnose_empty(gata: Gata, snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, model: str) -> str:
@@ -332,11 +347,7 @@ TenantArg = Annotated[str | None, Field(
 
 
 def _onboard_schema() -> dict[str, Any]:
-    try:
-        from gata.onboarding import OnboardRequest
-    except ImportError:
-        return {"type": "object"}
-    return OnboardRequest.model_json_schema()
+    return OnboardRequest.model_json_schema() if onboard is not None else {"type": "object"}
 
 
 def register(mcp: MCPServer, gata: Gata) -> None:
@@ -433,7 +444,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         request: Annotated[dict[str, Any], WithJsonSchema(_onboard_schema()),
                            Field(description="The new client: slug, name, sources (connector keys), currency...")],
         ctx: Context,
-    ) -> CallToolResult:
+    ) -> Annotated[CallToolResult, OnboardResult]:
         """Admin only. Onboard a new client (or change an existing one's sources): land its data, build its
         models, generate its semantic layer and publish it, reporting progress; nothing changes if any step
         fails. Returns the tables built and the metrics now available (and a token when create_token)."""
@@ -441,10 +452,8 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         if not scope.admin:
             raise ToolError(f"onboard_tenant needs admin scope; this session is {scope.describe()}. Use an admin "
                             "token (`gata token create --admin`) or a stdio server started with `gata serve --admin`.")
-        try:
-            from gata.onboarding import OnboardRequest, onboard
-        except ImportError:
-            raise ToolError("onboarding is not available in this build") from None
+        if onboard is None:
+            raise ToolError("onboarding is not available in this build")
         try:
             parsed = OnboardRequest.model_validate(request)
         except ValidationError as exc:

@@ -148,17 +148,19 @@ class TenantSemantics:
             if all(m in self.dimensions[d]["models"] for d in dims):
                 return m
         homes = {metric: self.metrics[metric]["models"][0] for metric in spec.metrics}
-        if len(set(homes.values())) > 1 and not candidates:
+        if not candidates:
             raise QueryError(
-                "these metrics come from different facts and can only be combined by date: "
+                "these metrics come from different facts: "
                 + "; ".join(f"{k} ({v})" for k, v in homes.items())
-                + ". Ask them separately, or group only by date (time_grain) to combine them.")
-        blocked = sorted(d for d in dims if not any(
-            m in self.dimensions[d]["models"] for m in (candidates or homes.values())))
-        allowed = sorted({d for m in spec.metrics for d in self.metrics[m]["dimensions"]})
+                + ". Ask them in separate queries, or use metrics that are also on the daily model "
+                  "(additive ones) grouped only by date.")
+        allowed = sorted({d for d, info in self.dimensions.items() if any(m in info["models"] for m in candidates)})
+        blocked = sorted(dims - set(allowed))
+        together = " together" if len(spec.metrics) > 1 else ""
         raise QueryError(
-            f"dimension(s) {', '.join(blocked) or ', '.join(sorted(dims))} cannot break down "
-            f"{', '.join(spec.metrics)}; these metrics can be grouped or filtered by: {', '.join(allowed)}.")
+            f"{', '.join(spec.metrics)} cannot be broken down{together} by {', '.join(blocked)}; "
+            f"{'they' if len(spec.metrics) > 1 else 'it'} can be grouped or filtered by: {', '.join(allowed)}."
+            + (" Ask the metrics separately to use each one's own dimensions." if len(set(homes.values())) > 1 else ""))
 
     def compile(self, spec: QuerySpec, limit: int | None = None) -> CompiledQuery:
         self.check_names(spec)

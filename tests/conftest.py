@@ -37,3 +37,34 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
     write_tenants(tmp_path / "tenants.yaml", {})
     yield Paths(home=tmp_path / "home", tenants_file=tmp_path / "tenants.yaml")
     os.environ.pop("GATA_HOME", None)
+
+
+DEMO_DAYS = 14
+
+
+def run_gata(*args: str, env: dict[str, str], check: bool = True, timeout: float = 600) -> "subprocess.CompletedProcess[str]":
+    """The real CLI in a child process, as a user runs it."""
+    import subprocess
+    import sys
+
+    gata = Path(sys.executable).with_name("gata")
+    proc = subprocess.run([str(gata), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"gata {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def demo_env(root: Path) -> dict[str, str]:
+    return {**os.environ, "GATA_HOME": str(root / "home"), "GATA_TENANTS_FILE": str(root / "tenants.yaml")}
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The three demo tenants (their last DEMO_DAYS days) built once with `gata build`, published."""
+    root = tmp_path_factory.mktemp("demo")
+    raw = yaml.safe_load((ROOT / "tenants.yaml").read_text())
+    for body in raw["tenants"].values():
+        body["mock_data"]["days"] = DEMO_DAYS
+    write_tenants(root / "tenants.yaml", raw["tenants"])
+    run_gata("build", env=demo_env(root))
+    return Paths(home=root / "home", tenants_file=root / "tenants.yaml")

@@ -1,0 +1,118 @@
+"""Prompts for common analyses, with argument completion from the tenant's own values.
+
+- ``weekly_channel_review(weeks, platform?)``: paid performance by platform and week;
+- ``campaign_review(campaign, weeks)``: one campaign's trend and efficiency.
+
+The prompts only write instructions naming the tools and exact arguments (dates
+computed from the tenant's data coverage); the numbers come from ``query`` calls
+the agent makes, under the same governance as any other call.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp_types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+
+from mcp_server.auth import request_scope
+from mcp_server.resources import visible
+from mcp_server.tools import Gata, dimension_values
+
+PAID = ["spend", "impressions", "clicks", "conversions", "ctr", "cpc", "cpa"]
+MAX_COMPLETIONS = 100
+
+
+def _config(gata: Gata, tenant: str | None) -> dict[str, Any]:
+    scope = request_scope(gata.fixed_scope)
+    if scope is None:
+        raise ValueError("no credentials on this request")
+    with gata.snapshots.use() as snap:
+        return snap.configs[gata.tenant_for(scope, snap, tenant or None)]
+
+
+def _window(config: dict[str, Any], weeks: int) -> tuple[date, date]:
+    cov = config.get("coverage", {})
+    end_s = (cov.get("ad_performance") or cov.get("daily") or {}).get("date_max")
+    end = date.fromisoformat(end_s) if end_s else date.today()
+    return end - timedelta(days=7 * weeks - 1), end
+
+
+def _call(tool: str, args: dict[str, Any]) -> str:
+    return f"`{tool}` with arguments `{json.dumps(args)}`"
+
+
+def weekly_channel_review_text(config: dict[str, Any], weeks: int, platform: str | None) -> str:
+    weeks = max(1, min(int(weeks), 52))
+    start, end = _window(config, weeks)
+    metrics = [m for m in PAID if m in config["metrics"]]
+    if not metrics:
+        return f"{config.get('name')} has no paid-ads data, so there is no channel performance to review."
+    args: dict[str, Any] = {"metrics": metrics, "dimensions": ["source_platform"], "time_grain": "week",
+                            "date_range": {"start": start.isoformat(), "end": end.isoformat()}}
+    if platform:
+        args["filters"] = [{"field": "source_platform", "operator": "=", "value": platform}]
+    steps = [f"1. Call {_call('query', args)}."]
+    if "roas" in config["metrics"]:
+        blended = {"metrics": ["revenue", "spend", "roas"], "time_grain": "week",
+                   "date_range": args["date_range"]}
+        steps.append(f"2. Call {_call('query', blended)} for the blended return on ad spend.")
+    steps.append(f"{len(steps) + 1}. Summarise week over week for each platform: spend, CTR, CPC and CPA trends, "
+                 "the best and the worst platform by CPA, and anything unusual. Quote the numbers, state the "
+                 f"currency ({config.get('currency')}), and say how fresh the data is (the result's freshness).")
+    focus = f" on {platform}" if platform else " by platform"
+    return (f"Review the paid channel performance of {config.get('name')}{focus} for the {weeks} week(s) "
+            f"{start} to {end}.\n\n" + "\n".join(steps))
+
+
+def campaign_review_text(config: dict[str, Any], campaign: str, weeks: int) -> str:
+    weeks = max(1, min(int(weeks), 52))
+    start, end = _window(config, weeks)
+    metrics = [m for m in PAID if m in config["metrics"]]
+    if "campaign_name" not in config["dimensions"] or not metrics:
+        return f"{config.get('name')} has no campaigns to review."
+    args = {"metrics": metrics, "dimensions": ["source_platform"], "time_grain": "week",
+            "filters": [{"field": "campaign_name", "operator": "=", "value": campaign}],
+            "date_range": {"start": start.isoformat(), "end": end.isoformat()}}
+    return (f"Review campaign {campaign!r} of {config.get('name')} over {start} to {end}.\n\n"
+            f"1. If unsure of the exact name, call {_call('get_dimension_values', {'dimension': 'campaign_name', 'search': campaign})}.\n"
+            f"2. Call {_call('query', args)}.\n"
+            "3. Compare its CPA and CTR with the account's (the same query without the campaign filter) and "
+            "recommend whether to scale, keep or pause it, with the numbers that justify it.")
+
+
+def register(mcp: MCPServer, gata: Gata) -> None:
+    @mcp.prompt(title="Weekly channel review")
+    def weekly_channel_review(weeks: int = 4, platform: str | None = None, tenant: str | None = None) -> str:
+        """Weekly paid-channel performance review: spend, CTR, CPC and CPA by platform and week (admins name
+        the tenant)."""
+        return weekly_channel_review_text(_config(gata, tenant), weeks, platform)
+
+    @mcp.prompt(title="Campaign review")
+    def campaign_review(campaign: str, weeks: int = 4, tenant: str | None = None) -> str:
+        """One campaign's weekly trend and efficiency against the account, with a recommendation."""
+        return campaign_review_text(_config(gata, tenant), campaign, weeks)
+
+    @mcp.completion()
+    async def complete(ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
+                       context: CompletionContext | None) -> Completion | None:
+        typed = (argument.value or "").lower()
+        given = (context.arguments if context and context.arguments else {}) or {}
+        if argument.name == "tenant":
+            values = [t for t in visible(gata) if typed in t]
+        elif isinstance(ref, PromptReference) and argument.name in ("platform", "campaign"):
+            dimension = "source_platform" if argument.name == "platform" else "campaign_name"
+            scope = request_scope(gata.fixed_scope)
+            if scope is None:
+                return None
+            try:
+                result = dimension_values(gata, scope, dimension, typed or None, None, MAX_COMPLETIONS,
+                                          given.get("tenant"))
+            except Exception:  # completion is a convenience: no suggestions rather than an error
+                return None
+            values = [str(v.value) for v in result.values if v.value is not None]
+        else:
+            return None
+        return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)

@@ -1,0 +1,212 @@
+"""Isolation: a tyrell_corp session never sees another tenant's rows or an undeclared column, whatever it sends."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gata.settings import Paths
+from semantic_configs.semantics import OPERATORS
+from tests.mcp_server.mcp_support import Session, catalog_names, dumps, snapshot_db
+
+OTHERS = ("wayne_enterprises", "stark_industries")
+TABLE_RE = re.compile(r'"analytics"\."([^"]+)"')
+
+# names an attacker (or a confused agent) might try: other tenants, tables, physical columns, SQL, tricks
+EVIL_NAMES = [
+    "wayne_enterprises", "stark_industries", "fct_wayne_enterprises__ad_performance",
+    "analytics.fct_stark_industries__orders", "platform.load_history", "tenant_slug", "customer_email",
+    "customer_id", "user_pseudo_id", "campaign_key", "line_items_json", "status", "report_date", "_.spend",
+    "campaigns.campaign_name", "ad_performance.spend", "*", "spend; drop table analytics.x", "spend) --",
+    "sum(spend)", "\"spend\"", "'spend'", "spend\u200b", "ｓｐｅｎｄ", "spénd", "SPEND", " spend", "😀", "",
+    "../wayne_enterprises", "date) union select * from analytics.fct_wayne_enterprises__orders --",
+]
+EVIL_VALUES = [
+    "' or '1'='1", "x' union select customer_email from analytics.fct_wayne_enterprises__orders --",
+    "wayne_enterprises", "%", "_", "%wayne%", "\\", "''", '"', "\u0000", "🙂", "é", "\u202e", "null", "NULL",
+    "2026-10-20' or 1=1 --", "tyrell_corp_black_friday", "google_ads", "1e309",
+]
+
+
+def leak_markers(paths: Paths) -> set[str]:
+    """Strings that exist only in other tenants' data: their slugs and table names, their campaign names."""
+    markers = set(OTHERS)
+    with snapshot_db(paths, "current") as con:
+        for other in OTHERS:
+            markers |= {r[0] for r in con.execute(
+                f"select distinct campaign_name from analytics.dim_{other}__campaigns").fetchall() if r[0]}
+            markers |= {r[0] for r in con.execute(
+                "select table_name from duckdb_tables() where table_name like ?", [f"%{other}%"]).fetchall()}
+    return markers
+
+
+@pytest.fixture(scope="module")
+def markers(demo: Paths) -> set[str]:
+    return leak_markers(demo)
+
+
+@pytest.fixture(scope="module")
+def declared(demo: Paths) -> tuple[set[str], set[str]]:
+    return catalog_names(demo, "tyrell_corp")
+
+
+def assert_no_leak(result: Any, args: dict[str, Any], markers: set[str], declared: tuple[set[str], set[str]]) -> None:
+    sent = dumps(args)
+    if result.is_error:
+        text = result.content[0].text
+        assert "internal error" not in text and text.strip() != "Error executing tool query", text
+        leaked = {m for m in markers if m in text and m not in sent}
+        assert not leaked, f"error message leaks {leaked}: {text}"
+        return
+    data = result.structured_content
+    assert data["tenant"] == "tyrell_corp"
+    body = dumps(data)
+    leaked = {m for m in markers if m in body and m not in sent}
+    assert not leaked, f"result leaks {leaked}"
+    metrics, dimensions = declared
+    if "columns" in data:  # query
+        assert {c["name"] for c in data["columns"]} <= metrics | dimensions
+        for row in data["rows"]:
+            assert set(row) <= metrics | dimensions
+    else:  # get_dimension_values
+        assert data["dimension"] in dimensions
+    tables = set(TABLE_RE.findall(data["sql"]))
+    assert tables and all(t.split("__")[0] in ("fct_tyrell_corp", "dim_tyrell_corp") for t in tables), tables
+    assert "platform" not in data["sql"].replace("source_platform", "")
+
+
+ATTACKS: list[tuple[str, dict[str, Any]]] = [
+    ("query", {"metrics": ["spend"], "tenant": "wayne_enterprises"}),
+    ("query", {"metrics": ["spend"], "tenant": "tyrell_corp' or '1'='1"}),
+    ("query", {"metrics": ["fct_wayne_enterprises__ad_performance.spend"]}),
+    ("query", {"metrics": ["spend"], "dimensions": ["tenant_slug"]}),
+    ("query", {"metrics": ["spend"], "dimensions": ["campaign_key"]}),
+    ("query", {"metrics": ["spend"], "dimensions": ["campaigns.campaign_name"]}),
+    ("query", {"metrics": ["spend) from analytics.fct_wayne_enterprises__ad_performance --"]}),
+    ("query", {"metrics": ["spend"], "filters": [{"field": "tenant_slug", "operator": "=", "value": "wayne_enterprises"}]}),
+    ("query", {"metrics": ["spend"], "dimensions": ["campaign_name"], "filters": [
+        {"field": "campaign_name", "operator": "=", "value": "x' union select campaign_name, 1, 1 from "
+                                                               "analytics.dim_wayne_enterprises__campaigns --"}]}),
+    ("query", {"metrics": ["spend"], "dimensions": ["campaign_name"], "filters": [
+        {"field": "campaign_name", "operator": "like", "value": "%"}]}),
+    ("query", {"metrics": ["spend"], "dimensions": ["campaign_name"], "filters": [
+        {"field": "campaign_name", "operator": "in", "values": ["wayne_enterprises_black_friday", "' or 1=1 --"]}]}),
+    ("query", {"metrics": ["spend"], "filters": [{"field": "source_platform", "operator": "=", "value": "\u202egoogle_ads"}]}),
+    ("query", {"metrics": ["spend"], "filters": [{"field": "source_platform\"; --", "operator": "=", "value": "x"}]}),
+    ("query", {"metrics": ["spend"], "order_by": [{"field": "tenant_slug", "direction": "desc"}]}),
+    ("query", {"metrics": ["spend"], "dimensions": ["ad_id"], "limit": 10**15}),
+    ("query", {"metrics": ["spend"], "limit": -1}),
+    ("query", {"metrics": ["spend"], "sql": "select * from analytics.fct_wayne_enterprises__orders"}),
+    ("query", {"metrics": ["spend"], "table": "fct_wayne_enterprises__ad_performance"}),
+    ("get_dimension_values", {"dimension": "campaign_name", "tenant": "stark_industries"}),
+    ("get_dimension_values", {"dimension": "customer_email"}),
+    ("get_dimension_values", {"dimension": "tenant_slug"}),
+    ("get_dimension_values", {"dimension": "campaign_name", "search": "wayne"}),
+    ("get_dimension_values", {"dimension": "campaign_name", "search": "' or 1=1 --"}),
+    ("get_dimension_values", {"dimension": "campaign_name", "metric": "fct_wayne_enterprises__ad_performance"}),
+    ("get_dimension_values", {"dimension": "campaign_name", "limit": 10**9}),
+    ("list_metrics", {"tenant": "wayne_enterprises"}),
+    ("list_metrics", {"search": "wayne"}),
+    ("pipeline_health", {"tenant": "stark_industries"}),
+]
+
+
+@pytest.mark.parametrize(("tool", "args"), ATTACKS, ids=[f"{t}-{i}" for i, (t, _) in enumerate(ATTACKS)])
+def test_no_argument_reaches_another_tenant(tyrell: Session, tool: str, args: dict[str, Any], markers: set[str],
+                                            declared: tuple[set[str], set[str]]) -> None:
+    result = tyrell.call(tool, args)
+    if tool in ("list_metrics", "pipeline_health"):
+        text = json.dumps(result.structured_content) if not result.is_error else result.content[0].text
+        assert not {m for m in markers if m in text and m not in dumps(args)}
+        assert result.is_error == ("tenant" in args)
+        return
+    assert_no_leak(result, args, markers, declared)
+    if "tenant" in args and args["tenant"] != "tyrell_corp":
+        assert result.is_error and "scoped to tenant 'tyrell_corp'" in result.content[0].text
+
+
+def test_union_injection_in_a_filter_is_just_a_value(tyrell: Session) -> None:
+    result = tyrell.ok("query", {"metrics": ["spend"], "dimensions": ["campaign_name"], "filters": [
+        {"field": "campaign_name", "operator": "=", "value": "x' union select 1 --"}]})
+    assert result["rows"] == [] and "matches no row" in result["empty_reason"]
+    assert "'x'' union select 1 --'" in result["sql"]  # bound as one escaped literal
+
+
+# ---- property-based ------------------------------------------------------------------------------------
+def _names(declared: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(st.sampled_from(declared), st.sampled_from(declared), st.sampled_from(EVIL_NAMES),
+                     st.text(max_size=24))
+
+
+def _value() -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                     st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
+                     st.sampled_from(EVIL_VALUES), st.dates().map(str))
+
+
+def query_args(metrics: list[str], dims: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    filt = st.fixed_dictionaries(
+        {"field": _names(dims), "operator": st.one_of(st.sampled_from(OPERATORS), st.sampled_from(["==", "LIKE", ";"]))},
+        optional={"value": _value(), "values": st.lists(_value(), max_size=3)})
+    day = st.dates().map(str)
+    return st.fixed_dictionaries({"metrics": st.lists(_names(metrics), max_size=3)}, optional={
+        "dimensions": st.lists(_names(dims), max_size=3),
+        "filters": st.lists(filt, max_size=3),
+        "time_grain": st.sampled_from(["day", "week", "month", "quarter", "year", "hour", "' --"]),
+        "date_range": st.fixed_dictionaries({"start": day, "end": day}),
+        "order_by": st.lists(st.fixed_dictionaries({"field": _names(metrics + dims),
+                                                    "direction": st.sampled_from(["asc", "desc", "sideways"])}),
+                             max_size=2),
+        "limit": st.one_of(st.integers(-3, 50), st.integers(0, 10**12)),
+        "tenant": st.sampled_from(["tyrell_corp", *OTHERS, *EVIL_NAMES[:6]]),
+    })
+
+
+def values_args(metrics: list[str], dims: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({"dimension": _names(dims)}, optional={
+        "search": st.one_of(st.text(max_size=20), st.sampled_from(EVIL_VALUES)),
+        "metric": _names(metrics),
+        "limit": st.integers(-2, 2000),
+        "tenant": st.sampled_from(["tyrell_corp", *OTHERS]),
+    })
+
+
+PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def test_property_query_never_leaks(tyrell_http: Session, markers: set[str],
+                                    declared: tuple[set[str], set[str]]) -> None:
+    metrics, dims = sorted(declared[0]), sorted(declared[1])
+    seen = {"ok": 0, "error": 0}
+
+    @PROPERTY
+    @given(query_args(metrics, dims))
+    def check(args: dict[str, Any]) -> None:
+        result = tyrell_http.call("query", args)
+        seen["error" if result.is_error else "ok"] += 1
+        assert_no_leak(result, args, markers, declared)
+
+    check()
+    assert seen["ok"] >= 10 and seen["error"] >= 10, seen  # both paths were exercised
+
+
+def test_property_dimension_values_never_leak(tyrell_stdio: Session, markers: set[str],
+                                              declared: tuple[set[str], set[str]]) -> None:
+    metrics, dims = sorted(declared[0]), sorted(declared[1])
+    seen = {"ok": 0, "error": 0}
+
+    @PROPERTY
+    @given(values_args(metrics, dims))
+    def check(args: dict[str, Any]) -> None:
+        result = tyrell_stdio.call("get_dimension_values", args)
+        seen["error" if result.is_error else "ok"] += 1
+        assert_no_leak(result, args, markers, declared)
+
+    check()
+    assert seen["ok"] >= 10 and seen["error"] >= 10, seen

@@ -1,0 +1,91 @@
+"""Serving while the pipeline writes: answers keep coming from the last complete build, then switch to the new one."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gata.settings import Paths
+from mcp_server.auth import TokenStore
+from tests.mcp_server.mcp_support import (
+    Session, env_for, gata_command, http_client, http_server, session, snapshot_db,
+)
+
+QUERY = {"metrics": ["spend", "clicks"], "dimensions": ["source_platform"], "time_grain": "week"}
+TENANT = "stark_industries"
+
+
+def totals(result: dict) -> tuple[Decimal, int]:
+    return (sum((Decimal(str(r["spend"])) for r in result["rows"]), Decimal(0)), sum(r["clicks"] for r in result["rows"]))
+
+
+def direct_totals(paths: Paths, version: str) -> tuple[Decimal, int]:
+    with snapshot_db(paths, version) as con:
+        spend, clicks = con.execute(f"select sum(spend), sum(clicks) from analytics.fct_{TENANT}__ad_performance").fetchone()
+    return spend, int(clicks)
+
+
+@pytest.fixture(scope="module")
+def copy(demo: Paths, tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """A private copy of the demo home, so rebuilding it leaves the other tests' data alone."""
+    root = tmp_path_factory.mktemp("serving")
+    shutil.copytree(demo.home, root / "home", symlinks=True, ignore=shutil.ignore_patterns("*.lock", "tokens.json*"))
+    raw = yaml.safe_load(demo.tenants_file.read_text())
+    raw["tenants"][TENANT]["mock_data"]["seed"] += 1  # the rebuild lands different numbers
+    (root / "tenants.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    return Paths(home=root / "home", tenants_file=root / "tenants.yaml")
+
+
+def build(paths: Paths, log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:
+        return subprocess.Popen([*gata_command(), "build", "--tenant", TENANT], env=env_for(paths),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_queries_answer_during_a_build_and_switch_after_it(copy: Paths, tmp_path: Path) -> None:
+    token = TokenStore(copy.tokens_file).create(tenant=TENANT)[1]
+    with http_server(copy, tmp_path / "serve.log") as server, \
+            session(lambda: http_client(server.url, token)) as s:
+        before = s.ok("query", QUERY)
+        old = before["freshness"]["snapshot"]["version"]
+        assert totals(before) == direct_totals(copy, old)
+
+        # a build killed half-way publishes nothing: the same data keeps being served
+        killed = build(copy, tmp_path / "killed.log")
+        time.sleep(4)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(30)
+        after_kill = s.ok("query", QUERY)
+        assert after_kill["freshness"]["snapshot"]["version"] == old and totals(after_kill) == totals(before)
+
+        # a build that completes: every query during it answers (from the old snapshot), then the new data
+        proc = build(copy, tmp_path / "build.log")
+        versions: list[str] = []
+        while proc.poll() is None:
+            result = _query(s)
+            versions.append(result["freshness"]["snapshot"]["version"])
+            time.sleep(0.25)
+        assert proc.returncode == 0, (tmp_path / "build.log").read_text()[-3000:]
+        assert len(versions) > 10 and versions[0] == old
+        after = s.ok("query", QUERY)
+        new = after["freshness"]["snapshot"]["version"]
+        assert new != old
+        assert totals(after) == direct_totals(copy, new) != totals(before)
+        assert httpx_health(server.url) == new
+
+
+def _query(s: Session) -> dict:
+    return s.ok("query", QUERY)
+
+
+def httpx_health(url: str) -> str:
+    import httpx2
+
+    return httpx2.get(url + "/health", timeout=10).json()["snapshot"]

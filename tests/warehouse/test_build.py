@@ -1,0 +1,180 @@
+"""The dbt warehouse, built for real: contracts, dbt tests, idempotence, replay, isolation of failures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from gata.settings import Paths
+from tests.conftest import demo_env, run_gata, tenant_body, write_tenants
+
+DEMO = ("tyrell_corp", "wayne_enterprises", "stark_industries")
+CONTRACTS = {  # ../shared/METRICS.md: the leading columns of each star table, in order
+    "fct_{t}__ad_performance": ["tenant_slug", "source_platform", "report_date", "campaign_id", "ad_group_id", "ad_id",
+                                "spend", "impressions", "clicks", "conversions"],
+    "fct_{t}__orders": ["tenant_slug", "source_platform", "order_id", "order_date", "total_price", "currency",
+                        "financial_status", "customer_email", "customer_id", "line_items_json"],
+    "fct_{t}__sessions": ["tenant_slug", "source_platform", "session_id", "user_pseudo_id", "user_id",
+                          "session_start_ts", "session_end_ts", "session_duration_seconds", "events_in_session",
+                          "traffic_source", "traffic_medium", "traffic_campaign", "geo_country", "device_category",
+                          "is_conversion_session", "session_revenue", "transaction_id"],
+    "fct_{t}__events": ["tenant_slug", "source_platform", "event_id", "event_name", "event_timestamp",
+                        "user_pseudo_id", "user_id", "traffic_source", "traffic_medium", "traffic_campaign",
+                        "geo_country", "device_category", "page_path", "ecommerce_order_id", "ecommerce_revenue",
+                        "custom_properties"],
+    "dim_{t}__campaigns": ["tenant_slug", "source_platform", "campaign_id", "campaign_name", "status"],
+    "dim_{t}__users": ["tenant_slug", "user_key"],
+}
+
+
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'analytics' and table_name = ? "
+        "order by ordinal_position", [table]).fetchall()]
+
+
+def table_digest(con: duckdb.DuckDBPyConnection, schema: str, table: str, exclude: tuple[str, ...] = ()) -> str:
+    cols = [c for c in columns_of(con, schema, table) if c not in exclude]
+    rows = con.execute(f'select {", ".join(chr(34) + c + chr(34) for c in cols)} from {schema}."{table}"').fetchall()
+    return hashlib.md5("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    return [r[0] for r in con.execute("select column_name from information_schema.columns where table_schema = ? "
+                                      "and table_name = ? order by ordinal_position", [schema, table]).fetchall()]
+
+
+def test_demo_build_materialises_18_star_tables_with_their_contracts(demo: Paths) -> None:
+    with duckdb.connect(str(demo.warehouse_db), read_only=True) as con:
+        for tenant in DEMO:
+            for pattern, expected in CONTRACTS.items():
+                table = pattern.format(t=tenant)
+                assert columns(con, table)[: len(expected)] == expected, table
+                rows = con.execute(f'select count(*), count(distinct tenant_slug), min(tenant_slug) from analytics."{table}"').fetchone()
+                assert rows[0] > 0 and rows[1] == 1 and rows[2] == tenant, table
+            build = con.execute("select models_error, tests_fail, tests_pass from platform.obs_invocations "
+                                "where tenant_slug = ? order by finished_at desc limit 1", [tenant]).fetchone()
+            assert build[0] == 0 and build[1] == 0 and build[2] >= 80, (tenant, build)
+
+
+def test_rebuilding_changes_no_row(demo: Paths) -> None:
+    def digests() -> dict[str, str]:
+        with duckdb.connect(str(demo.warehouse_db), read_only=True) as con:
+            tables = con.execute("select schema_name, table_name from duckdb_tables() where schema_name = 'analytics' "
+                                 "or (schema_name = 'platform' and table_name like 'platform_mm__%') order by 1, 2").fetchall()
+            return {f"{s}.{t}": table_digest(con, s, t) for s, t in tables}
+
+    before = digests()
+    run_gata("transform", env=demo_env(demo.home.parent))
+    assert digests() == before
+
+
+def test_motherduck_target_is_wired(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from dbt.config.renderer import ProfileRenderer
+    from dbt_common.context import set_invocation_context
+
+    raw = yaml.safe_load((Path(__file__).parents[2] / "warehouse" / "profiles.yml").read_text())
+    monkeypatch.setenv("GATA_DBT_TARGET", "motherduck")
+    monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "agency_prod")
+    monkeypatch.setenv("MOTHERDUCK_TOKEN", "md-secret-token")
+    monkeypatch.setenv("GATA_WAREHOUSE_PATH", str(tmp_path / "w.duckdb"))
+    set_invocation_context(dict(os.environ))
+    rendered = ProfileRenderer({}).render_data(raw)["gata"]
+    assert rendered["target"] == "motherduck"
+    md = rendered["outputs"]["motherduck"]
+    assert md["type"] == "duckdb" and md["path"] == "md:agency_prod"
+    assert md["settings"]["motherduck_token"] == "md-secret-token"
+    assert "env_var('MOTHERDUCK_TOKEN')" in raw["gata"]["outputs"]["motherduck"]["settings"]["motherduck_token"]
+    assert rendered["outputs"]["local"]["path"] == str(tmp_path / "w.duckdb")
+
+
+FOURTH = {"paid_ads": ["linkedin_ads", "amazon_ads", "tiktok_ads"], "ecommerce": ["woocommerce"],
+          "analytics": ["amplitude"]}
+
+
+def test_fourth_tenant_exercising_the_other_engines_builds_six_tables_and_replays_logic(home: Paths) -> None:
+    env = {**demo_env(home.home.parent), "GATA_HOME": str(home.home), "GATA_TENANTS_FILE": str(home.tenants_file)}
+    write_tenants(home.tenants_file, {"cyberdyne": tenant_body(FOURTH, days=5, volume=0.5)})
+    run_gata("ingest", env=env)
+    run_gata("transform", env=env)
+    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
+        for pattern in CONTRACTS:
+            table = pattern.format(t="cyberdyne")
+            assert con.execute(f'select count(*) from analytics."{table}"').fetchone()[0] > 0, table
+        platforms = {r[0] for r in con.execute("select distinct source_platform from analytics.fct_cyberdyne__ad_performance").fetchall()}
+        assert platforms == set(FOURTH["paid_ads"])
+        converting = con.execute("select count(*) filter (where is_conversion_session) from analytics.fct_cyberdyne__sessions").fetchone()[0]
+        payloads = table_digest(con, "platform", "platform_mm__amplitude_api_v1_events")
+    assert converting > 0
+
+    # logic replay: a different conversion event, rebuilt from the raw payloads with no re-ingest
+    body = tenant_body(FOURTH, days=5, volume=0.5, conversion_events=["Product Added"])
+    write_tenants(home.tenants_file, {"cyberdyne": body})
+    loads = len(list((home.dlt_dir).rglob("*.json")))
+    run_gata("replay", "--tenant", "cyberdyne", env=env)
+    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
+        replayed, with_product_added = con.execute(
+            "select count(distinct session_id) filter (where is_conversion_session), "
+            "count(distinct session_id) filter (where event_name = 'Product Added') "
+            "from analytics.fct_cyberdyne__sessions s join analytics.fct_cyberdyne__events e using (session_id)").fetchone()
+        assert replayed == with_product_added and replayed != converting, (replayed, with_product_added, converting)
+        assert table_digest(con, "platform", "platform_mm__amplitude_api_v1_events") == payloads
+        assert con.execute("select count(*) from platform.load_history where tenant_slug = 'cyberdyne'").fetchone()[0] == 5
+    assert len(list((home.dlt_dir).rglob("*.json"))) == loads
+
+
+def test_one_tenants_broken_data_fails_only_its_own_build(home: Paths) -> None:
+    env = {**demo_env(home.home.parent), "GATA_HOME": str(home.home), "GATA_TENANTS_FILE": str(home.tenants_file)}
+    sources = {"paid_ads": ["facebook_ads"], "ecommerce": ["shopify"]}
+    write_tenants(home.tenants_file, {"good_co": tenant_body(sources, seed=1, days=3),
+                                      "broken_co": tenant_body(sources, seed=2, days=3)})
+    run_gata("ingest", env=env)
+    with duckdb.connect(str(home.warehouse_db)) as con:  # a source starts sending garbage money
+        con.execute("update raw_broken_co__facebook_ads.facebook_insights set spend = 'twelve', "
+                    "_dlt_load_id = _dlt_load_id || '9'")
+    proc = run_gata("transform", env=env, check=False)
+    assert proc.returncode == 1
+    assert "failed tenants: broken_co" in proc.stderr
+    assert "fct_ad_performance" in proc.stderr or "int_facebook_ads" in proc.stderr
+    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
+        status = dict(con.execute("select tenant_slug, arg_max(status, finished_at) from platform.obs_invocations "
+                                  "group by 1").fetchall())
+        assert status == {"good_co": "success", "broken_co": "error"}
+        assert con.execute("select count(*) from analytics.fct_good_co__ad_performance").fetchone()[0] > 0
+
+
+def test_scaffolder_is_idempotent_and_drops_a_removed_source(home: Paths) -> None:
+    from gata.tenants import parse_tenants
+    from ingestion.landing import land_tenant
+    from warehouse.scaffold import scaffold_tenant
+
+    both = parse_tenants({"tenants": {"scaffy": tenant_body({"paid_ads": ["tiktok_ads"], "ecommerce": ["shopify"]}, days=2)}})["scaffy"]
+    land_tenant(both, paths=home)
+    with duckdb.connect(str(home.warehouse_db)) as con:
+        first = scaffold_tenant(both, home, con)
+        assert {p.name for p in first} == {"tiktok_ads.yml", "shopify.yml"}
+        routing = yaml.safe_load((home.dbt_tenants_dir / "scaffy" / "shopify.yml").read_text())
+        orders = next(o for o in routing["objects"] if o["object"] == "orders")
+        assert orders["master_model"] == "platform_mm__shopify_api_v1_orders" and orders["dna_status"] == "known"
+        assert {c["table"] for c in orders["children"]} >= {"orders__line_items", "orders__note_attributes"}
+        assert scaffold_tenant(both, home, con) == []  # a re-run is a no-op
+        shop_only = both.model_copy(update={"sources": both.sources.model_copy(update={"paid_ads": []})})
+        removed = scaffold_tenant(shop_only, home, con)
+        assert [p.name for p in removed] == ["tiktok_ads.yml"]
+        assert sorted(p.name for p in (home.dbt_tenants_dir / "scaffy").iterdir()) == ["shopify.yml"]
+
+
+def test_library_models_are_generated_from_the_catalog(tmp_path: Path) -> None:
+    import shutil
+
+    from warehouse.scaffold import write_library
+
+    project = tmp_path / "warehouse"
+    shutil.copytree(Path(__file__).parents[2] / "warehouse" / "models", project / "models")
+    assert write_library(project) == [], "library models are stale: run `gata scaffold`"
