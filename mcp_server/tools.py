@@ -142,11 +142,13 @@ def structured(model: BaseModel) -> CallToolResult:
 
 
 _TABLE_RE = re.compile(r'"analytics"\."([^"]+)"|\banalytics\.("?)(\w+)\2')
+_LITERAL_RE = re.compile(r"'(?:[^']|'')*'")
 
 
 def check_tables(sql: str, semantics: TenantSemantics) -> None:
     """Defence in depth: compiled SQL may name only this tenant's declared star tables."""
     allowed = {spec["table"] for spec in semantics.config["tables"].values()}
+    sql = _LITERAL_RE.sub("''", sql)  # filter values are data, not table references
     named = {a or c for a, _, c in _TABLE_RE.findall(sql)}
     if not named or not named <= allowed or re.search(r"\bplatform\.|\"platform\"\.", sql):
         raise RuntimeError(f"compiled SQL touches tables outside tenant {semantics.tenant}: {sorted(named - allowed)}")
@@ -307,7 +309,7 @@ def dimension_values(gata: Gata, scope: Scope, dimension: str, search: str | Non
 
         def make() -> str:
             counted = semantics.models[model].with_measures(value_count=lambda t: t.count())
-            filters = [lambda t: t[field].lower().contains(term.lower())] if term else []
+            filters = [lambda t: t[field].cast("string").lower().contains(term.lower())] if term else []
             q = counted.query(dimensions=[field], measures=["value_count"], filters=filters,
                               order_by=[("value_count", "desc"), (field, "asc")], limit=limit + 1)
             sql = q.sql()

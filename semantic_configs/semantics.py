@@ -176,7 +176,9 @@ class TenantSemantics:
         if spec.date_range:
             if spec.date_range.end < spec.date_range.start:
                 raise QueryError("date_range.end is before date_range.start; swap them.")
-            kwargs["time_range"] = {"start": spec.date_range.start.isoformat(), "end": spec.date_range.end.isoformat()}
+            day = self._day_field(model)
+            filters += [{"field": day, "operator": ">=", "value": spec.date_range.start},
+                        {"field": day, "operator": "<=", "value": spec.date_range.end}]
         order = [(fields.get(o.field, o.field), o.direction) for o in spec.order_by]
         if not order and "date" in dims:
             order = [(fields["date"], "asc")]
@@ -186,7 +188,13 @@ class TenantSemantics:
         source = [fields[d] for d in dims] + list(spec.metrics)
         return CompiledQuery(model=model, sql=query.sql(), columns=dims + list(spec.metrics), source_columns=source)
 
+    def _day_field(self, model: str) -> str:
+        """The untruncated day of a model: what date filters compare, whatever the time_grain."""
+        return f"{model}.filter_date" if self.config["semantic_models"][model].get("joins") else "filter_date"
+
     def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any]:
+        if f.field == "date":
+            fields = {**fields, "date": self._day_field(model)}
         ctype = self.column_type(model, f.field).upper()
         if f.operator in ("is null", "is not null"):
             return {"field": fields[f.field], "operator": f.operator}

@@ -16,6 +16,7 @@ from tests.mcp_server.mcp_support import Session, catalog_names, dumps, snapshot
 
 OTHERS = ("wayne_enterprises", "stark_industries")
 TABLE_RE = re.compile(r'"analytics"\."([^"]+)"')
+LITERAL_RE = re.compile(r"'(?:[^']|'')*'")
 
 # names an attacker (or a confused agent) might try: other tenants, tables, physical columns, SQL, tricks
 EVIL_NAMES = [
@@ -75,9 +76,10 @@ def assert_no_leak(result: Any, args: dict[str, Any], markers: set[str], declare
             assert set(row) <= metrics | dimensions
     else:  # get_dimension_values
         assert data["dimension"] in dimensions
-    tables = set(TABLE_RE.findall(data["sql"]))
+    tables = set(TABLE_RE.findall(LITERAL_RE.sub("''", data["sql"])))
     assert tables and all(t.split("__")[0] in ("fct_tyrell_corp", "dim_tyrell_corp") for t in tables), tables
-    assert "platform" not in data["sql"].replace("source_platform", "")
+    code = LITERAL_RE.sub("''", data["sql"])  # outside the bound filter values
+    assert "platform" not in code.replace("source_platform", "")
 
 
 ATTACKS: list[tuple[str, dict[str, Any]]] = [
@@ -139,8 +141,8 @@ def test_union_injection_in_a_filter_is_just_a_value(tyrell: Session) -> None:
 
 # ---- property-based ------------------------------------------------------------------------------------
 def _names(declared: list[str]) -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(declared), st.sampled_from(declared), st.sampled_from(EVIL_NAMES),
-                     st.text(max_size=24))
+    """Mostly declared names (so queries get through and return rows), often tricks and random text."""
+    return st.one_of(*[st.sampled_from(declared)] * 6, st.sampled_from(EVIL_NAMES), st.text(max_size=24))
 
 
 def _value() -> st.SearchStrategy[Any]:
@@ -154,16 +156,16 @@ def query_args(metrics: list[str], dims: list[str]) -> st.SearchStrategy[dict[st
         {"field": _names(dims), "operator": st.one_of(st.sampled_from(OPERATORS), st.sampled_from(["==", "LIKE", ";"]))},
         optional={"value": _value(), "values": st.lists(_value(), max_size=3)})
     day = st.dates().map(str)
-    return st.fixed_dictionaries({"metrics": st.lists(_names(metrics), max_size=3)}, optional={
-        "dimensions": st.lists(_names(dims), max_size=3),
-        "filters": st.lists(filt, max_size=3),
+    return st.fixed_dictionaries({"metrics": st.lists(_names(metrics), max_size=2)}, optional={
+        "dimensions": st.lists(_names(dims), max_size=2),
+        "filters": st.lists(filt, max_size=2),
         "time_grain": st.sampled_from(["day", "week", "month", "quarter", "year", "hour", "' --"]),
         "date_range": st.fixed_dictionaries({"start": day, "end": day}),
         "order_by": st.lists(st.fixed_dictionaries({"field": _names(metrics + dims),
                                                     "direction": st.sampled_from(["asc", "desc", "sideways"])}),
                              max_size=2),
         "limit": st.one_of(st.integers(-3, 50), st.integers(0, 10**12)),
-        "tenant": st.sampled_from(["tyrell_corp", *OTHERS, *EVIL_NAMES[:6]]),
+        "tenant": st.sampled_from(["tyrell_corp"] * 4 + [*OTHERS, *EVIL_NAMES[:4]]),
     })
 
 

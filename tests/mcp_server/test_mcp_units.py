@@ -97,6 +97,7 @@ def test_check_tables_rejects_foreign_tables() -> None:
         config = {"tables": {"m": {"table": "fct_a__x"}}}
 
     check_tables('select * from "analytics"."fct_a__x" as t0', Sem())  # type: ignore[arg-type]
+    check_tables("""select * from "analytics"."fct_a__x" where c = 'it''s analytics.fct_b__x'""", Sem())  # type: ignore[arg-type]
     for sql in ('select * from "analytics"."fct_b__x"', "select * from analytics.fct_b__x",
                 'select * from "analytics"."fct_a__x" join platform.load_history on true', "select 1"):
         with pytest.raises(RuntimeError):
