@@ -15,7 +15,7 @@ import yaml
 from gata.settings import Paths
 from mcp_server.auth import TokenStore
 from tests.mcp_server.mcp_support import (
-    Session, env_for, gata_command, http_client, http_server, session, snapshot_db,
+    Session, env_for, gata_command, http_client, http_server, session, snapshot_db, stdio_session,
 )
 
 QUERY = {"metrics": ["spend", "clicks"], "dimensions": ["source_platform"], "time_grain": "week"}
@@ -89,3 +89,42 @@ def httpx_health(url: str) -> str:
     import httpx2
 
     return httpx2.get(url + "/health", timeout=10).json()["snapshot"]
+
+
+def test_admin_onboards_a_tenant_with_progress_and_it_is_served_at_once(copy: Paths, tmp_path: Path) -> None:
+    admin = TokenStore(copy.tokens_file).create(admin=True)[1]
+    request = {"slug": "acme_corp", "name": "Acme Corporation", "sources": ["google_ads", "shopify"],
+               "days": 3, "volume": 0.3, "create_token": True}
+    progress: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(done: float, total: float | None, message: str | None) -> None:
+        progress.append((done, total, message))
+
+    with http_server(copy, tmp_path / "serve.log") as server, session(lambda: http_client(server.url, admin)) as s:
+        assert "Unknown tenant 'acme_corp'" in s.error("query", {"metrics": ["spend"], "tenant": "acme_corp"})
+        result = s.run(lambda: s.client.call_tool("onboard_tenant", {"request": request},
+                                                  progress_callback=on_progress))
+        assert not result.is_error, result.content[0].text
+        outcome = result.structured_content
+        assert outcome["tenant"] == "acme_corp" and "spend" in outcome["metrics"] and outcome["token"]
+        assert len(progress) >= 4 and progress[-1][0] == progress[-1][1]
+        assert s.ok("list_metrics", {"tenant": "acme_corp"})["tenant"] == "acme_corp"
+        with session(lambda: http_client(server.url, outcome["token"])) as acme:
+            rows = acme.ok("query", {"metrics": ["spend"], "dimensions": ["source_platform"]})["rows"]
+            assert [r["source_platform"] for r in rows] == ["google_ads"]
+        invalid = s.error("onboard_tenant", {"request": {"slug": "acme_two", "name": "x", "sources": ["nope_ads"]}})
+        assert "unknown connector 'nope_ads'" in invalid and "nothing was changed" in invalid
+        missing = s.error("onboard_tenant", {"request": {"slug": "acme_two", "name": "x"}})
+        assert "sources: Field required" in missing
+
+
+def test_first_serve_builds_the_demo_then_answers_over_stdio(tmp_path: Path, demo: Paths) -> None:
+    """A fresh clone: `gata serve` builds first, and stdout stays clean for the stdio transport meanwhile."""
+    raw = yaml.safe_load(demo.tenants_file.read_text())
+    body = raw["tenants"]["tyrell_corp"]
+    body["mock_data"].update(days=3, volume=0.3)
+    (tmp_path / "tenants.yaml").write_text(yaml.safe_dump({"tenants": {"tyrell_corp": body}}))
+    paths = Paths(home=tmp_path / "home", tenants_file=tmp_path / "tenants.yaml")
+    with stdio_session(paths, "--tenant", "tyrell_corp") as s:
+        assert s.ok("list_metrics")["coverage"]["date_min"] == "2026-10-29"
+    assert (paths.serving_dir / "current").exists()
