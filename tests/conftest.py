@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,11 +44,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
 DEMO_DAYS = 14
 
 
-def run_gata(*args: str, env: dict[str, str], check: bool = True, timeout: float = 600) -> "subprocess.CompletedProcess[str]":
+def run_gata(*args: str, env: dict[str, str], check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """The real CLI in a child process, as a user runs it."""
-    import subprocess
-    import sys
-
     gata = Path(sys.executable).with_name("gata")
     proc = subprocess.run([str(gata), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
     if check and proc.returncode != 0:
