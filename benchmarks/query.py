@@ -40,8 +40,8 @@ from mcp.client.streamable_http import streamable_http_client
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gata.settings import Paths  # noqa: E402
-from mcp_server.auth import TokenStore  # noqa: E402
+from gata.settings import Paths
+from mcp_server.auth import TokenStore
 
 TENANT = "bench_corp"
 QUERIES: dict[str, dict[str, Any]] = {

@@ -58,10 +58,10 @@ def semantics(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> None
     progress(f"{tenant.slug}: semantic config {'written' if changed else 'unchanged'} ({path})")
 
 
-def publish(paths: Paths, progress: Progress = _quiet) -> None:
+def publish(paths: Paths, progress: Progress = _quiet, exclude: set[str] | frozenset[str] = frozenset()) -> None:
     from gata.publish import publish as _publish
 
-    version = _publish(paths)
+    version = _publish(paths, exclude)
     progress(f"published {version.name}: the server answers from it now")
 
 

@@ -32,15 +32,28 @@ def current_version(paths: Paths) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def publish(paths: Paths) -> Path:
-    """Snapshot the build warehouse's serving tables and configs; returns the new version dir."""
+def tenant_of(table: str) -> str | None:
+    """fct_{tenant}__orders -> tenant (star tables carry their tenant in the name)."""
+    prefix, _, rest = table.partition("_")
+    return rest.split("__")[0] if prefix in ("fct", "dim") and "__" in rest else None
+
+
+def publish(paths: Paths, exclude: set[str] | frozenset[str] = frozenset()) -> Path:
+    """Snapshot the build warehouse's serving tables and configs; returns the new version dir.
+
+    Tenants in ``exclude`` (their build failed) keep serving their tables and config
+    from the previous snapshot, so a failed build never changes what they answer.
+    """
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
+    previous = current_version(paths)
     version = paths.serving_dir / f"v{time.time_ns()}"
     tmp = version.with_name(version.name + ".partial")
     tmp.mkdir()
     try:
         with duckdb.connect(str(tmp / SERVING_DB)) as con:
             con.execute(f"attach '{paths.warehouse_db}' as build (read_only)")
+            if exclude and previous is not None:
+                con.execute(f"attach '{previous / SERVING_DB}' as previous (read_only)")
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
             tables = con.execute(
@@ -48,11 +61,24 @@ def publish(paths: Paths) -> Path:
                 "and (schema_name = 'analytics' or (schema_name = 'platform' and table_name in "
                 f"({', '.join(repr(t) for t in PLATFORM_TABLES)}))) order by 1, 2").fetchall()
             for schema, table in tables:
-                con.execute(f'create table {schema}."{table}" as select * from build.{schema}."{table}"')
+                source = "build"
+                if tenant_of(table) in exclude:
+                    if previous is None:
+                        continue
+                    source = "previous"
+                try:
+                    con.execute(f'create table {schema}."{table}" as select * from {source}.{schema}."{table}"')
+                except duckdb.CatalogException:
+                    continue  # the excluded tenant had no such table in the previous snapshot
             con.execute("detach build")
             con.execute("checkpoint")
         if paths.semantic_configs_dir.exists():
             shutil.copytree(paths.semantic_configs_dir, tmp / "semantic_configs")
+        for slug in exclude:
+            config = tmp / "semantic_configs" / f"{slug}.yaml"
+            config.unlink(missing_ok=True)
+            if previous is not None and (previous / "semantic_configs" / f"{slug}.yaml").exists():
+                shutil.copy2(previous / "semantic_configs" / f"{slug}.yaml", config)
         os.rename(tmp, version)
         link_tmp = paths.serving_dir / f".current.{os.getpid()}"
         if link_tmp.is_symlink():

@@ -82,7 +82,8 @@ class DnaCheck:
 
     @property
     def status(self) -> str:
-        return "known" if self.blueprint and self.blueprint.dna == self.dna else "drift"
+        known = self.blueprint is not None and self.blueprint.dna == self.dna
+        return "known" if known and not (self.added or self.removed or self.retyped) else "drift"
 
     def describe(self) -> str:
         parts = []
@@ -131,7 +132,9 @@ create table if not exists {REGISTRY_SCHEMA}.connector_blueprints (
 create table if not exists {REGISTRY_SCHEMA}.schema_dna_history (
     tenant_slug varchar, connector varchar, dataset varchar, table_name varchar, dna_hash varchar,
     status varchar, blueprint_dna_hash varchar, added_columns varchar[], removed_columns varchar[],
-    retyped_columns varchar[], columns_json varchar, load_id varchar, seen_at timestamptz);
+    retyped_columns varchar[], columns_json varchar, load_id varchar, seen_at timestamptz,
+    fill_json varchar);
+alter table {REGISTRY_SCHEMA}.schema_dna_history add column if not exists fill_json varchar;
 create table if not exists {REGISTRY_SCHEMA}.load_history (
     tenant_slug varchar, connector varchar, dataset varchar, load_id varchar, start_date date,
     end_date date, rows_json varchar, started_at timestamptz, finished_at timestamptz, status varchar,
@@ -150,9 +153,47 @@ def sync_blueprints(con: duckdb.DuckDBPyConnection, blueprints: list[Blueprint])
         con.executemany(f"insert or replace into {REGISTRY_SCHEMA}.connector_blueprints values (?,?,?,?,?,?,?)", rows)
 
 
-def record(con: duckdb.DuckDBPyConnection, tenant: str, dataset: str, checks: list[DnaCheck], load_id: str) -> None:
+DENSE = 0.99  # a column filled in at least this share of a load's rows is one the source always sends
+VARIANT = "__v_"  # dlt's suffix for a column whose values changed type (spend -> spend__v_text)
+
+
+def fill_rates(con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: Columns, load_id: str) -> dict[str, float]:
+    """Share of non-null values per column among the rows of one load (empty when it landed none)."""
+    names = [c for c in columns if not c.startswith("_dlt")]
+    if not names or "_dlt_load_id" not in columns:  # child tables carry no load id
+        return {}
+    counts = con.execute(
+        f'select count(*), {", ".join(f"count({chr(34)}{c}{chr(34)})" for c in names)} from "{schema}"."{table}" '
+        "where _dlt_load_id = ?", [load_id]).fetchone()
+    total = counts[0]
+    return {c: round(n / total, 4) for c, n in zip(names, counts[1:])} if total else {}
+
+
+def check_fill(con: duckdb.DuckDBPyConnection, tenant: str, result: DnaCheck, fill: dict[str, float]) -> None:
+    """A field the source stopped sending leaves the table's shape as it was (the column stays), so
+    compare with the table's previous load: a column that was always filled and now never is, is
+    reported as missing; a column dlt split into a type variant is reported as retyped."""
+    for column in list(result.added):
+        if VARIANT in column:
+            result.added.remove(column)
+            result.retyped.append(column.split(VARIANT)[0])
+    if not fill:
+        return
+    row = con.execute(
+        f"select fill_json from {REGISTRY_SCHEMA}.schema_dna_history where tenant_slug = ? and connector = ? "
+        "and table_name = ? and fill_json is not null order by seen_at desc limit 1",
+        [tenant, result.connector, result.table]).fetchone()
+    previous = json.loads(row[0]) if row and row[0] else {}
+    gone = sorted(c for c, rate in previous.items() if rate >= DENSE and fill.get(c, 0.0) == 0.0)
+    result.removed = sorted(set(result.removed) | set(gone))
+
+
+def record(con: duckdb.DuckDBPyConnection, tenant: str, dataset: str, checks: list[DnaCheck], load_id: str,
+           fills: dict[str, dict[str, float]] | None = None) -> None:
+    fills = fills or {}
     con.executemany(
-        f"insert into {REGISTRY_SCHEMA}.schema_dna_history values (?,?,?,?,?,?,?,?,?,?,?,?, now())",
+        f"insert into {REGISTRY_SCHEMA}.schema_dna_history values (?,?,?,?,?,?,?,?,?,?,?,?, now(), ?)",
         [(tenant, c.connector, dataset, c.table, c.dna, c.status, c.blueprint.dna if c.blueprint else None,
-          c.added, c.removed, c.retyped, json.dumps(c.columns, sort_keys=True), load_id) for c in checks],
+          c.added, c.removed, c.retyped, json.dumps(c.columns, sort_keys=True), load_id,
+          json.dumps(fills[c.table], sort_keys=True) if fills.get(c.table) else None) for c in checks],
     )

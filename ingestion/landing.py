@@ -96,9 +96,14 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     with duckdb.connect(str(paths.warehouse_db)) as con:
         blueprints = dna.load_blueprints()
         dna.sync_blueprints(con, blueprints)
+        fills: dict[str, dict[str, float]] = {}
         for table in dna.landed_tables(con, dataset):
-            result.checks.append(dna.check(connector, table, dna.table_columns(con, dataset, table), blueprints))
-        dna.record(con, tenant, dataset, result.checks, load_id)
+            columns = dna.table_columns(con, dataset, table)
+            checked = dna.check(connector, table, columns, blueprints)
+            fills[table] = dna.fill_rates(con, dataset, table, columns, load_id)
+            dna.check_fill(con, tenant, checked, fills[table])
+            result.checks.append(checked)
+        dna.record(con, tenant, dataset, result.checks, load_id, fills)
         con.execute(
             f"insert into {dna.REGISTRY_SCHEMA}.load_history values (?,?,?,?,?,?,?,?, now(), 'success', null)",
             [tenant, connector, dataset, load_id, start, end, json.dumps(row_counts, sort_keys=True), started],

@@ -29,10 +29,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     who = p.add_mutually_exclusive_group()
     who.add_argument("--tenant", metavar="SLUG", help="stdio only: serve this tenant")
     who.add_argument("--admin", action="store_true", help="stdio only: serve every tenant, with onboarding")
-    p.add_argument("--query-timeout", type=float, default=float(os.environ.get("GATA_QUERY_TIMEOUT_SECONDS", 30)),
+    p.add_argument("--query-timeout", type=float, default=float(os.environ.get("GATA_QUERY_TIMEOUT_SECONDS", "30")),
                    help="seconds before a query is cancelled (default 30, env GATA_QUERY_TIMEOUT_SECONDS)")
     p.add_argument("--max-response-bytes", type=int,
-                   default=int(os.environ.get("GATA_MAX_RESPONSE_BYTES", 1_000_000)),
+                   default=int(os.environ.get("GATA_MAX_RESPONSE_BYTES", "1000000")),
                    help="cap on a query's rows in bytes of JSON (default 1000000, env GATA_MAX_RESPONSE_BYTES)")
     p.set_defaults(handler=serve)
 
@@ -143,7 +143,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 # ---- tokens ------------------------------------------------------------------------------------------
-def _store():  # noqa: ANN202
+def _store():
     from mcp_server.auth import TokenStore
 
     return TokenStore(get_paths().ensure().tokens_file)
@@ -161,8 +161,8 @@ def token_create(args: argparse.Namespace) -> int:
 
             if args.tenant not in load_tenants():
                 _err(f"warning: {args.tenant!r} is not in tenants.yaml (yet); the token works once it is published")
-        except Exception:  # noqa: BLE001 - a broken tenants.yaml must not block token management
-            pass
+        except Exception as exc:  # noqa: BLE001 - a broken tenants.yaml must not block token management
+            _err(f"warning: could not read tenants.yaml ({exc}); creating the token anyway")
     token_id, token = _store().create(tenant=args.tenant, admin=args.admin, note=args.note)
     print(token, flush=True)
     scope = "admin (every tenant)" if args.admin else f"tenant {args.tenant}"

@@ -43,7 +43,7 @@ class DimensionInfo(BaseModel):
     description: str
     distinct_values: int | None = Field(default=None, description="How many distinct values it has.")
     values: list[str] | None = Field(
-        default=None, description="All its values when there are few; otherwise call get_dimension_values.")
+        default=None, description="All its values when there are at most 12; otherwise call get_dimension_values.")
     grains: list[str] | None = Field(default=None, description="For date: the time_grain values query accepts.")
 
 

@@ -14,8 +14,15 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
-from mcp_types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+from mcp_types import (
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    PromptReference,
+    ResourceTemplateReference,
+)
 
 from mcp_server.auth import request_scope
 from mcp_server.resources import visible
@@ -108,9 +115,9 @@ def register(mcp: MCPServer, gata: Gata) -> None:
             if scope is None:
                 return None
             try:
-                result = dimension_values(gata, scope, dimension, typed or None, None, MAX_COMPLETIONS,
-                                          given.get("tenant"))
-            except Exception:  # completion is a convenience: no suggestions rather than an error
+                result = await anyio.to_thread.run_sync(lambda: dimension_values(
+                    gata, scope, dimension, typed or None, None, MAX_COMPLETIONS, given.get("tenant")))
+            except Exception:  # noqa: BLE001 - completion is a convenience: no suggestions rather than an error
                 return None
             values = [str(v.value) for v in result.values if v.value is not None]
         else:

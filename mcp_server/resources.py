@@ -53,8 +53,8 @@ def _config(gata: Gata, tenant: str) -> tuple[dict[str, Any], str]:
 
 def catalog_markdown(config: dict[str, Any]) -> str:
     lines = [f"# {config.get('name', config['tenant'])} ({config['tenant']}): metric catalog", "",
-             f"Currency: {config.get('currency', '')}. Query with the `query` tool using these names; "
-             "never table names.", ""]
+             (f"Currency: {config.get('currency', '')}. Query with the `query` tool using these names; "
+              "never table names."), ""]
     cov = [c for c in config.get("coverage", {}).values() if c.get("date_min")]
     if cov:
         lines += [f"Data covers {min(c['date_min'] for c in cov)} to {max(c['date_max'] for c in cov)}.", ""]

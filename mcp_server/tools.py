@@ -39,18 +39,38 @@ from gata.settings import Paths
 from mcp_server.auth import Scope, request_scope
 from mcp_server.executor import QueryTimeout, execute, fit_rows
 from mcp_server.models import (
-    Column, Coverage, DimensionInfo, DimensionValue, DimensionValues, Freshness, MetricCatalog, MetricInfo,
-    PipelineHealth, QueryResult, Value,
+    Column,
+    Coverage,
+    DimensionInfo,
+    DimensionValue,
+    DimensionValues,
+    Freshness,
+    MetricCatalog,
+    MetricInfo,
+    PipelineHealth,
+    QueryResult,
+    Value,
 )
 from mcp_server.snapshot import NoSnapshotError, Snapshot, SnapshotManager
 from semantic_configs.semantics import (
-    DEFAULT_LIMIT, MAX_LIMIT, DateRange, Filter, Grain, OrderBy, QueryError, QuerySpec, TenantSemantics, suggest,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    DateRange,
+    Filter,
+    Grain,
+    OrderBy,
+    QueryError,
+    QuerySpec,
+    TenantSemantics,
+    suggest,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_VALUES_LIMIT = 50
+LISTED_VALUES = 12  # list_metrics shows a dimension's values when it has at most this many
+DIAGNOSE_BELOW_MS = 2000  # explain an empty result only when re-running it is cheap
 MAX_VALUES_LIMIT = 1000
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 INTERNAL = "internal error"
@@ -170,7 +190,8 @@ def list_metrics_impl(gata: Gata, scope: Scope, search: str | None, tenant: str 
                    for name, spec in sorted(config["metrics"].items()) if hit(name, spec)]
         dimensions = [DimensionInfo(name=name, description=spec.get("description", ""),
                                     distinct_values=spec.get("distinct_values"),
-                                    values=[str(v) for v in spec["values"]] if spec.get("values") else None,
+                                    values=[str(v) for v in spec["values"]]
+                                    if 0 < len(spec.get("values") or []) <= LISTED_VALUES else None,
                                     grains=spec.get("grains"))
                       for name, spec in sorted(config["dimensions"].items()) if hit(name, spec)]
         dates = [c for c in config.get("coverage", {}).values() if c.get("date_min")]
@@ -226,7 +247,7 @@ def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str |
             reason = (f"the response was capped at {gata.config.max_response_bytes} bytes after {len(rows)} rows: "
                       "ask for fewer rows or fewer dimensions.")
         empty_reason = None
-        if _is_empty(rows, dims) and not cut:
+        if _is_empty(rows, dims) and not cut and execution.elapsed_ms < DIAGNOSE_BELOW_MS:
             empty_reason = _diagnose_empty(gata, snap, semantics, spec, compiled.model)
         return QueryResult(tenant=slug, columns=columns, rows=rows, row_count=len(rows), truncated=truncated,
                            truncated_reason=reason, limit=limit, empty_reason=empty_reason, notes=notes,
@@ -274,11 +295,10 @@ def _diagnose_empty(gata: Gata, snap: Snapshot, semantics: TenantSemantics, spec
     if empty(base):
         return (f"tenant {semantics.tenant} has no data at all for {', '.join(spec.metrics)}"
                 f"{' by ' + ', '.join(dims) if dims else ''}.")
-    if spec.date_range is not None:
-        if empty(base.model_copy(update={"date_range": spec.date_range})):
-            cov = semantics.config.get("coverage", {}).get(model, {})
-            return (f"date_range {spec.date_range.start}..{spec.date_range.end} matched nothing: "
-                    f"{model} data covers {cov.get('date_min')}..{cov.get('date_max')}.")
+    if spec.date_range is not None and empty(base.model_copy(update={"date_range": spec.date_range})):
+        cov = semantics.config.get("coverage", {}).get(model, {})
+        return (f"date_range {spec.date_range.start}..{spec.date_range.end} matched nothing: "
+                f"{model} data covers {cov.get('date_min')}..{cov.get('date_max')}.")
     applied: list[Filter] = []
     for i, f in enumerate(spec.filters, 1):
         applied.append(f)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from gata.settings import Paths
 from mcp_server.auth import TokenStore
 from tests.mcp_server.mcp_support import (
-    DEMO_TENANTS, HttpServer, Session, Tokens, http_client, http_server, session, stdio_session,
+    DEMO_TENANTS,
+    HttpServer,
+    Session,
+    Tokens,
+    http_client,
+    http_server,
+    session,
+    stdio_session,
 )
 
 

@@ -75,9 +75,9 @@ class Session:
 @asynccontextmanager
 async def http_client(url: str, token: str | None) -> AsyncIterator[Client]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(60, read=120)) as hc:
-        async with Client(streamable_http_client(url + "/mcp", http_client=hc)) as client:
-            yield client
+    async with (httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(60, read=120)) as hc,
+                Client(streamable_http_client(url + "/mcp", http_client=hc)) as client):
+        yield client
 
 
 @asynccontextmanager
@@ -89,9 +89,8 @@ async def sse_session(url: str, token: str) -> AsyncIterator[Client]:
 @contextmanager
 def session(make: Any) -> Iterator[Session]:
     """Open ``make()`` (an async context manager yielding a Client) in a portal thread."""
-    with start_blocking_portal() as portal:
-        with portal.wrap_async_context_manager(make()) as client:
-            yield Session(portal, client)
+    with start_blocking_portal() as portal, portal.wrap_async_context_manager(make()) as client:
+        yield Session(portal, client)
 
 
 def stdio_params(paths: Paths, *scope: str) -> StdioServerParameters:

@@ -15,7 +15,14 @@ import yaml
 from gata.settings import Paths
 from mcp_server.auth import TokenStore
 from tests.mcp_server.mcp_support import (
-    Session, env_for, gata_command, http_client, http_server, session, snapshot_db, stdio_session,
+    Session,
+    env_for,
+    gata_command,
+    http_client,
+    http_server,
+    session,
+    snapshot_db,
+    stdio_session,
 )
 
 QUERY = {"metrics": ["spend", "clicks"], "dimensions": ["source_platform"], "time_grain": "week"}

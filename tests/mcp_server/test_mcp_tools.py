@@ -10,7 +10,15 @@ from mcp_types import PromptReference
 
 from gata.settings import Paths
 from tests.mcp_server.mcp_support import (
-    DEMO_TENANTS, TOOLS, HttpServer, Session, Tokens, catalog_names, http_client, session, snapshot_db,
+    DEMO_TENANTS,
+    TOOLS,
+    HttpServer,
+    Session,
+    Tokens,
+    catalog_names,
+    http_client,
+    session,
+    snapshot_db,
     sse_session,
 )
 

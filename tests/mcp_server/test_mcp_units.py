@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import anyio
 import duckdb
@@ -65,7 +66,7 @@ def test_fit_rows_cuts_at_the_byte_budget() -> None:
 def test_token_store_keeps_hashes_and_revokes(tmp_path: Path) -> None:
     store = TokenStore(tmp_path / "tokens.json")
     tid, token = store.create(tenant="tyrell_corp")
-    aid, admin = store.create(admin=True)
+    _, admin = store.create(admin=True)
     assert token not in (tmp_path / "tokens.json").read_text()
     assert oct((tmp_path / "tokens.json").stat().st_mode)[-3:] == "600"
     verifier = GataTokenVerifier(TokenStore(tmp_path / "tokens.json"))  # another process's view
@@ -92,16 +93,14 @@ def test_scope_is_one_tenant_or_admin() -> None:
 
 
 def test_check_tables_rejects_foreign_tables() -> None:
-    class Sem:
-        tenant = "a"
-        config = {"tables": {"m": {"table": "fct_a__x"}}}
+    sem = SimpleNamespace(tenant="a", config={"tables": {"m": {"table": "fct_a__x"}}})
 
-    check_tables('select * from "analytics"."fct_a__x" as t0', Sem())  # type: ignore[arg-type]
-    check_tables("""select * from "analytics"."fct_a__x" where c = 'it''s analytics.fct_b__x'""", Sem())  # type: ignore[arg-type]
+    check_tables('select * from "analytics"."fct_a__x" as t0', sem)  # type: ignore[arg-type]
+    check_tables("""select * from "analytics"."fct_a__x" where c = 'it''s analytics.fct_b__x'""", sem)  # type: ignore[arg-type]
     for sql in ('select * from "analytics"."fct_b__x"', "select * from analytics.fct_b__x",
                 'select * from "analytics"."fct_a__x" join platform.load_history on true', "select 1"):
         with pytest.raises(RuntimeError):
-            check_tables(sql, Sem())  # type: ignore[arg-type]
+            check_tables(sql, sem)  # type: ignore[arg-type]
 
 
 def test_snapshot_manager_switches_on_a_new_target(demo: Paths, tmp_path: Path) -> None:
