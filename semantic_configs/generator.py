@@ -136,8 +136,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
             (calculated if spec.kind == "ratio" else measures)[name] = {"expr": expr, "description": text}
         for name, extra in ((override.get("measures") or {}).get(m.name) or {}).items():
             measures[name] = {"expr": extra["expr"], "description": extra.get("description", "")}
-            metrics_extra = metric_models.setdefault(name, [m.name])
-            del metrics_extra
+            metric_models.setdefault(name, [m.name])  # an override measure is a metric of its model
         model: dict[str, Any] = {"table": m.name, "description": m.description, "dimensions": dims, "measures": measures}
         if calculated:
             model["calculated_measures"] = calculated
