@@ -86,7 +86,7 @@ def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = Fa
                 failed.append(tenant.slug)
                 print(f"error: {tenant.slug}: {exc}", file=sys.stderr, flush=True)
         if publish and len(failed) < len(tenants):
-            publish_step(paths, _progress, exclude=set(failed))
+            publish_step(paths, _progress, changed={t.slug for t in tenants} - set(failed))
     if failed:
         print(f"failed tenants: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -168,6 +168,10 @@ def _step(name: str) -> Callable:
     return run
 
 
+def report_none(_: str) -> None:
+    """Step-level progress is reported by onboard() itself."""
+
+
 def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = None) -> OnboardResult:
     from gata import pipeline
     from gata.tenants_file import upsert_tenant
@@ -194,7 +198,7 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
             report(4, total, "registering the tenant in tenants.yaml")
             _step("register")(upsert_tenant, paths.tenants_file, tenant)
             report(5, total, "publishing for the server")
-            _step("publish")(pipeline.publish, paths)
+            _step("publish")(pipeline.publish, paths, report_none, {tenant.slug})
     result = _result(tenant, paths, changed=True, added=sorted(set(tenant.connectors) - before_sources),
                      removed=sorted(before_sources - set(tenant.connectors)), request=request)
     report(total, total, f"{tenant.slug} onboarded: {len(result.metrics)} metrics available")

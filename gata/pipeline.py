@@ -7,7 +7,7 @@ never takes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 from gata.errors import TransformError
@@ -58,10 +58,11 @@ def semantics(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> None
     progress(f"{tenant.slug}: semantic config {'written' if changed else 'unchanged'} ({path})")
 
 
-def publish(paths: Paths, progress: Progress = _quiet, exclude: set[str] | frozenset[str] = frozenset()) -> None:
+def publish(paths: Paths, progress: Progress = _quiet, changed: Collection[str] | None = None) -> None:
+    """Publish for serving; tenants not in ``changed`` keep their previous snapshot."""
     from gata.publish import publish as _publish
 
-    version = _publish(paths, exclude)
+    version = _publish(paths, changed)
     progress(f"published {version.name}: the server answers from it now")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -38,11 +39,14 @@ def tenant_of(table: str) -> str | None:
     return rest.split("__")[0] if prefix in ("fct", "dim") and "__" in rest else None
 
 
-def publish(paths: Paths, exclude: set[str] | frozenset[str] = frozenset()) -> Path:
+def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
     """Snapshot the build warehouse's serving tables and configs; returns the new version dir.
 
-    Tenants in ``exclude`` (their build failed) keep serving their tables and config
-    from the previous snapshot, so a failed build never changes what they answer.
+    ``changed`` names the tenants whose build succeeded in this run (None: all of
+    them). Every other tenant keeps serving exactly what the previous snapshot
+    held, so a failed build never changes what it answers, and a one-tenant build
+    copies one tenant's tables, not everyone's (the previous snapshot file is
+    copied whole, which is sequential I/O, then the changed tables are replaced).
     """
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
     previous = current_version(paths)
@@ -50,10 +54,12 @@ def publish(paths: Paths, exclude: set[str] | frozenset[str] = frozenset()) -> P
     tmp = version.with_name(version.name + ".partial")
     tmp.mkdir()
     try:
+        if previous is not None:
+            shutil.copy2(previous / SERVING_DB, tmp / SERVING_DB)
+            shutil.copytree(previous / "semantic_configs", tmp / "semantic_configs", dirs_exist_ok=True)
+        (tmp / "semantic_configs").mkdir(exist_ok=True)
         with duckdb.connect(str(tmp / SERVING_DB)) as con:
             con.execute(f"attach '{paths.warehouse_db}' as build (read_only)")
-            if exclude and previous is not None:
-                con.execute(f"attach '{previous / SERVING_DB}' as previous (read_only)")
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
             tables = con.execute(
@@ -61,24 +67,14 @@ def publish(paths: Paths, exclude: set[str] | frozenset[str] = frozenset()) -> P
                 "and (schema_name = 'analytics' or (schema_name = 'platform' and table_name in "
                 f"({', '.join(repr(t) for t in PLATFORM_TABLES)}))) order by 1, 2").fetchall()
             for schema, table in tables:
-                source = "build"
-                if tenant_of(table) in exclude:
-                    if previous is None:
-                        continue
-                    source = "previous"
-                try:
-                    con.execute(f'create table {schema}."{table}" as select * from {source}.{schema}."{table}"')
-                except duckdb.CatalogException:
-                    continue  # the excluded tenant had no such table in the previous snapshot
+                tenant = tenant_of(table)
+                if tenant is None or changed is None or tenant in changed:
+                    con.execute(f'create or replace table {schema}."{table}" as select * from build.{schema}."{table}"')
             con.execute("detach build")
             con.execute("checkpoint")
-        if paths.semantic_configs_dir.exists():
-            shutil.copytree(paths.semantic_configs_dir, tmp / "semantic_configs")
-        for slug in exclude:
-            config = tmp / "semantic_configs" / f"{slug}.yaml"
-            config.unlink(missing_ok=True)
-            if previous is not None and (previous / "semantic_configs" / f"{slug}.yaml").exists():
-                shutil.copy2(previous / "semantic_configs" / f"{slug}.yaml", config)
+        for config in sorted(paths.semantic_configs_dir.glob("*.yaml")) if paths.semantic_configs_dir.exists() else []:
+            if changed is None or config.stem in changed:
+                shutil.copy2(config, tmp / "semantic_configs" / config.name)
         os.rename(tmp, version)
         link_tmp = paths.serving_dir / f".current.{os.getpid()}"
         if link_tmp.is_symlink():
