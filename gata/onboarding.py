@@ -162,7 +162,7 @@ def _step(name: str) -> Callable:
             raise
         except GataError as exc:
             raise OnboardingError(name, str(exc)) from exc
-        except Exception as exc:  # noqa: BLE001 - a step's unexpected failure still names the step
+        except Exception as exc:
             raise OnboardingError(name, f"{type(exc).__name__}: {exc}") from exc
 
     return run

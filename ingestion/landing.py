@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import dlt
 import duckdb
@@ -81,9 +81,9 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
         destination=dlt.destinations.duckdb(str(paths.warehouse_db), enable_dataset_name_normalization=False),
         dataset_name=dataset,
         pipelines_dir=str(paths.dlt_dir),
-        progress="log" if False else None,  # noqa: SIM222 - quiet by default
+        progress="log" if False else None,
     )
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     try:
         # parquet load files: DuckDB reads them natively, several times faster than jsonl inserts
         info = pipeline.run(resources, loader_file_format="parquet")

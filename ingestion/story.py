@@ -16,11 +16,10 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
 EPOCH = date(2020, 1, 1)
-UTC = timezone.utc
 
 CAMPAIGN_THEMES = [
     "spring_sale", "summer_launch", "back_to_school", "black_friday", "holiday_gifts",

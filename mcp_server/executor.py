@@ -1,7 +1,9 @@
 """Run compiled, read-only SQL with the guards every answer gets.
 
-- a per-query timeout: a timer calls ``interrupt()`` on the query's own cursor, so
-  DuckDB stops the scan instead of the server merely giving up waiting;
+- a per-query timeout: a watchdog thread calls ``interrupt()`` on the query's own
+  cursor at its deadline, so DuckDB stops the scan instead of the server merely
+  giving up waiting (one thread for all queries: starting a timer thread per query
+  costs about a millisecond);
 - a row cap: the SQL asks for ``limit + 1`` rows so a cut is detected, not guessed;
 - a response-size cap: rows are dropped from the end once their JSON would exceed
   the budget, and the result says so;
@@ -13,6 +15,8 @@ worker thread, so queries run concurrently and a slow one blocks nobody.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import math
 import threading
@@ -70,13 +74,60 @@ def to_json_value(value: Any) -> Value:
     return str(value)
 
 
+class Watchdog:
+    """One daemon thread that interrupts cursors whose deadline passed."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int]] = []
+        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
+        self._ids = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, cursor: duckdb.DuckDBPyConnection, timeout_s: float) -> int:
+        with self._cond:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="gata-query-watchdog", daemon=True)
+                self._thread.start()
+            ticket = next(self._ids)
+            self._cursors[ticket] = cursor
+            heapq.heappush(self._heap, (time.monotonic() + timeout_s, ticket))
+            self._cond.notify()
+            return ticket
+
+    def done(self, ticket: int) -> None:
+        with self._cond:
+            self._cursors.pop(ticket, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                deadline, ticket = self._heap[0]
+                now = time.monotonic()
+                if ticket not in self._cursors:
+                    heapq.heappop(self._heap)
+                    continue
+                if deadline > now:
+                    self._cond.wait(deadline - now)
+                    continue
+                heapq.heappop(self._heap)
+                cursor = self._cursors.pop(ticket)
+            try:
+                cursor.interrupt()
+            except duckdb.Error:  # the query finished and its cursor closed meanwhile
+                pass
+
+
+WATCHDOG = Watchdog()
+
+
 def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: float) -> Execution:
     """Run ``sql`` (which should already limit itself to ``max_rows + 1``) on a fresh cursor."""
     cur = con.cursor()
-    timer = threading.Timer(timeout_s, cur.interrupt)
-    timer.daemon = True
     start = time.perf_counter()
-    timer.start()
+    ticket = WATCHDOG.watch(cur, timeout_s)
     try:
         cur.execute(sql)
         raw = cur.fetchmany(max_rows + 1)
@@ -84,7 +135,7 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
     except duckdb.InterruptException:
         raise QueryTimeout(f"the query ran longer than {timeout_s:g}s and was cancelled") from None
     finally:
-        timer.cancel()
+        WATCHDOG.done(ticket)
         cur.close()
     rows = [tuple(to_json_value(v) for v in row) for row in raw[:max_rows]]
     return Execution(names=[d[0] for d in description], types=[column_type(str(d[1])) for d in description],

@@ -6,9 +6,9 @@ Field descriptions are written for the agent reading the schema, not for us.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from gata.health import HealthReport
 
@@ -92,8 +92,10 @@ class Column(BaseModel):
 class QueryResult(BaseModel):
     tenant: str
     columns: list[Column] = Field(description="Output columns in order, with types.")
-    rows: list[dict[str, Value]] = Field(
-        description="One object per row, keyed by column name. Dates are YYYY-MM-DD (the first day of the "
+    # cells are typed by `columns`; an untyped cell keeps the schema cheap for clients that validate results
+    rows: Annotated[list[dict[str, Any]], WithJsonSchema({"type": "array", "items": {"type": "object"}})] = Field(
+        description="One object per row, keyed by column name: strings, numbers, booleans or null, as `columns` "
+                    "says. Dates are YYYY-MM-DD (the first day of the "
                     "period with a time_grain); money is in the tenant's currency; ratios are null when the "
                     "denominator is zero.")
     row_count: int = Field(description="Rows returned.")

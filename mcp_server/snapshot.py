@@ -100,6 +100,19 @@ class Snapshot:
                 self._compiled.popitem(last=False)
         return value
 
+    def warm(self) -> None:
+        """Build each tenant's semantic models and compile one query, so first calls are fast."""
+        from semantic_configs.semantics import QuerySpec
+
+        for tenant in self.tenants:
+            if self._retired:
+                return
+            try:
+                semantics = self.semantics(tenant)
+                semantics.compile(QuerySpec(metrics=[min(semantics.metrics)]), limit=1)
+            except Exception:
+                log.debug("warming %s failed", tenant, exc_info=True)
+
     def last_load_at(self, tenant: str) -> datetime | None:
         if tenant not in self._freshness:
             try:
@@ -174,6 +187,7 @@ class SnapshotManager:
                     return self._snapshot
                 old, self._snapshot, self._target = self._snapshot, new, target
                 log.info("serving snapshot %s (%d tenants)", new.version, len(new.configs))
+                threading.Thread(target=new.warm, name=f"warm-{new.version}", daemon=True).start()
                 if old is not None:
                     old.retire()
             return self._snapshot

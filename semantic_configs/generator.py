@@ -24,7 +24,14 @@ from gata.errors import SemanticConfigError
 from gata.settings import OVERRIDES_DIR, Paths
 from gata.tenants import Tenant
 from semantic_configs.catalog import (
-    DIMENSION_DESCRIPTIONS, GRAINS, JOINED_DIMENSIONS, METRIC_DOMAINS, METRICS, MODELS, RATIO_INPUTS, ModelSpec,
+    DIMENSION_DESCRIPTIONS,
+    GRAINS,
+    JOINED_DIMENSIONS,
+    METRIC_DOMAINS,
+    METRICS,
+    MODELS,
+    RATIO_INPUTS,
+    ModelSpec,
 )
 
 LOW_CARDINALITY = 30
@@ -234,7 +241,7 @@ def validate(config: dict[str, Any], paths: Paths) -> None:
                 try:
                     sql = semantics.compile_model_field(name, kind, field)
                     con.execute(sql).fetchall()
-                except Exception as exc:  # noqa: BLE001 - report which field broke, whatever broke it
+                except Exception as exc:
                     raise SemanticConfigError(
                         f"{config['tenant']}: {kind} {field!r} of semantic model {name!r} does not execute: {exc}") from exc
 

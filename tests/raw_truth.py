@@ -8,14 +8,13 @@ micros, RFC-2822 dates, epoch units), and sessions are counted from raw events.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 
 import duckdb
 
 Totals = dict[str, Decimal]
-UTC = timezone.utc
 
 
 def _rows(con: duckdb.DuckDBPyConnection, tenant: str, connector: str, sql: str) -> list[tuple]:

@@ -83,7 +83,7 @@ class TableRoute:
     field: str
     dna_hash: str
     dna_status: str
-    children: tuple["TableRoute", ...]
+    children: tuple[TableRoute, ...]
 
     def as_dict(self) -> dict:
         d = {"table": self.table, "field": self.field, "dna_hash": self.dna_hash, "dna_status": self.dna_status}

@@ -10,7 +10,7 @@ visitor's facts never depend on which days are generated.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -148,3 +148,16 @@ def sessions_between(story: TenantStory, start: date, end: date) -> Iterator[Ses
     """The story's sessions of days start..end, day by day in the story's order."""
     for day in days_between(start, end):
         yield from story.sessions(day)
+
+
+def session_records(story: TenantStory, start: date, end: date,
+                    render: Callable[[TenantStory, Session], list[dict]]) -> list[dict]:
+    """The records ``render`` makes of each session of days start..end, in the story's order."""
+    return [record for session in sessions_between(story, start, end) for record in render(story, session)]
+
+
+def customer_geos(story: TenantStory) -> Iterator[tuple[Customer, Geo]]:
+    """Every store customer (the visitors known independently of the days generated) with the
+    geo the tools resolve for them."""
+    for customer in story.customers:
+        yield customer, geo_for(story, customer_key(customer), customer.country)

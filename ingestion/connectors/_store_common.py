@@ -10,7 +10,7 @@ id), so one day's records never depend on which other days are rendered.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TypeVar
@@ -47,6 +47,17 @@ class ApiRecord(BaseModel):
 def store_orders(story: TenantStory, connector: str, start: date, end: date) -> list[Order]:
     """The story's orders in this store created on the UTC days start..end."""
     return [order for day in days_between(start, end) for order in story.orders(day, connector)]
+
+
+def store_records(story: TenantStory, connector: str, start: date, end: date,
+                  order_record: Callable[[TenantStory, str, Order], dict],
+                  product_record: Callable[[TenantStory, str, Product], dict]) -> dict[str, list[dict]]:
+    """Orders created on days start..end (UTC) and the whole product catalog, each record
+    rendered by the platform's ``order_record`` / ``product_record``."""
+    return {
+        "orders": [order_record(story, connector, o) for o in store_orders(story, connector, start, end)],
+        "products": [product_record(story, connector, p) for p in story.products],
+    }
 
 
 def money(cents: int, places: int = 2) -> str:

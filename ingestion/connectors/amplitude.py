@@ -30,13 +30,13 @@ from pydantic import Field
 from ingestion.connectors._analytics_common import (
     BASE_URL,
     Contract,
+    customer_geos,
     customer_key,
     device_id,
-    geo_for,
     revenue,
     session_geo,
+    session_records,
     session_tech,
-    sessions_between,
     stable_int,
     stable_uuid,
     utm,
@@ -137,10 +137,8 @@ def _session_events(story: TenantStory, session: Session) -> list[dict]:
 
 def _users(story: TenantStory) -> list[dict]:
     out = []
-    for customer in story.customers:
-        key = customer_key(customer)
-        geo = geo_for(story, key, customer.country)
-        aid = _amplitude_id(story, key)
+    for customer, geo in customer_geos(story):
+        aid = _amplitude_id(story, customer_key(customer))
         out.append({"amplitude_id": aid, "canonical_amplitude_id": aid, "user_id": str(customer.id),
                     "country": geo.country, "region": geo.region, "city": geo.city, "platform": "Web",
                     "properties": {"email": customer.email, "first_name": customer.first_name,
@@ -150,5 +148,4 @@ def _users(story: TenantStory) -> list[dict]:
 
 def generate(story: TenantStory, connector: str, start: date, end: date) -> dict[str, list[dict]]:
     """Export API events of days start..end, and every known user."""
-    return {"events": [e for s in sessions_between(story, start, end) for e in _session_events(story, s)],
-            "users": _users(story)}
+    return {"events": session_records(story, start, end, _session_events), "users": _users(story)}

@@ -25,6 +25,7 @@ event_name) stays unique because the names differ). Shape decisions:
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from ingestion.connectors._analytics_common import (
     BASE_URL,
@@ -32,8 +33,8 @@ from ingestion.connectors._analytics_common import (
     epoch_us,
     revenue,
     session_geo,
+    session_records,
     session_tech,
-    sessions_between,
     stable_int,
 )
 from ingestion.story import Order, Session, TenantStory
@@ -171,5 +172,5 @@ def _session_rows(story: TenantStory, session: Session, stream_id: str, currency
 def generate(story: TenantStory, connector: str, start: date, end: date) -> dict[str, list[dict]]:
     """GA4 export rows for the events of days start..end (one export table per day, concatenated)."""
     stream_id = str(stable_int(10**9, 10**10, story.seed, connector, "stream_id"))
-    return {"events": [row for s in sessions_between(story, start, end)
-                       for row in _session_rows(story, s, stream_id, story.currency)]}
+    return {"events": session_records(story, start, end,
+                                      partial(_session_rows, stream_id=stream_id, currency=story.currency))}

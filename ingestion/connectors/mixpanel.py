@@ -29,13 +29,12 @@ from pydantic import Field
 from ingestion.connectors._analytics_common import (
     BASE_URL,
     Contract,
-    customer_key,
+    customer_geos,
     device_id,
-    geo_for,
     revenue,
     session_geo,
+    session_records,
     session_tech,
-    sessions_between,
     stable_hex,
     utm,
 )
@@ -114,17 +113,12 @@ def _session_events(story: TenantStory, session: Session) -> list[dict]:
 
 
 def _people(story: TenantStory) -> list[dict]:
-    out = []
-    for c in story.customers:
-        geo = geo_for(story, customer_key(c), c.country)
-        out.append({"distinct_id": str(c.id), "properties": {
-            "$email": c.email, "$first_name": c.first_name, "$last_name": c.last_name,
-            "$name": f"{c.first_name} {c.last_name}", "$country_code": c.country, "$city": geo.city,
-            "$region": geo.region}})
-    return out
+    return [{"distinct_id": str(c.id), "properties": {
+        "$email": c.email, "$first_name": c.first_name, "$last_name": c.last_name,
+        "$name": f"{c.first_name} {c.last_name}", "$country_code": c.country, "$city": geo.city,
+        "$region": geo.region}} for c, geo in customer_geos(story)]
 
 
 def generate(story: TenantStory, connector: str, start: date, end: date) -> dict[str, list[dict]]:
     """Raw export events of days start..end, and every known person."""
-    return {"events": [e for s in sessions_between(story, start, end) for e in _session_events(story, s)],
-            "people": _people(story)}
+    return {"events": session_records(story, start, end, _session_events), "people": _people(story)}

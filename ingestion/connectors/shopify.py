@@ -32,7 +32,7 @@ from ingestion.connectors._store_common import (
     product_times,
     referring_site,
     shop_tz,
-    store_orders,
+    store_records,
     synonym,
 )
 from ingestion.story import Order, Product, TenantStory, rng_for
@@ -319,7 +319,4 @@ def _product(story: TenantStory, connector: str, product: Product) -> dict:
 
 def generate(story: TenantStory, connector: str, start: date, end: date) -> dict[str, list[dict]]:
     """Orders created on days start..end (UTC) and the whole product catalog."""
-    return {
-        "orders": [_order(story, connector, o) for o in store_orders(story, connector, start, end)],
-        "products": [_product(story, connector, p) for p in story.products],
-    }
+    return store_records(story, connector, start, end, _order, _product)

@@ -64,8 +64,9 @@ to_json(coalesce(list_transform(
 
 {#
   GA4 event_params: parse the list once (from_json), then read a key from its slot.
-  params: [(canonical_name, param_key, slot)], slot in string | int | double.
-  Double slots are read as text so money stays exact when cast to decimal.
+  params: [(canonical_name, param_key, slot)], slot in string | int | double | money.
+  Double slots are read as text so money stays exact: money is the double slot cast
+  to decimal(18,2) (the money kind of commerce_field).
 #}
 {% macro ga4_params_struct() -%}
 '[{"key": "VARCHAR", "value__string_value": "VARCHAR", "value__int_value": "BIGINT", "value__double_value": "VARCHAR"}]'
@@ -73,7 +74,9 @@ to_json(coalesce(list_transform(
 
 {% macro ga4_event_params(params, list_expr) -%}
 {%- for name, key, slot in params %}
-    list_filter({{ list_expr }}, lambda p: p.key = '{{ key }}')[1].value__{{ slot }}_value as {{ name }}{{ "," if not loop.last }}
+    {%- set value = "list_filter(" ~ list_expr ~ ", lambda p: p.key = '" ~ key ~ "')[1].value__"
+                    ~ ('double' if slot == 'money' else slot) ~ "_value" %}
+    {{ commerce_field(value, 'money') if slot == 'money' else value }} as {{ name }}{{ "," if not loop.last }}
 {%- endfor %}
 {%- endmacro %}
 
@@ -96,4 +99,40 @@ coalesce(nullif(regexp_extract({{ url_expr }}, '^(?:[A-Za-z][A-Za-z0-9+.-]*://[^
 {%- set names = {'United States': 'US', 'United Kingdom': 'GB', 'Germany': 'DE', 'France': 'FR',
                  'Canada': 'CA', 'Australia': 'AU'} -%}
 {{ commerce_case(expr, names, "nullif(nullif(trim(" ~ expr ~ "), ''), '(not set)')") }}
+{%- endmacro %}
+
+{#
+  The frame of every ecommerce and analytics intermediate model: the tenant's rows of
+  the connector's master model, its bookkeeping columns, the model's fields
+  (json_extract_commerce), then the columns the model builds itself (child lists,
+  GA4 event_params) as select-list SQL. A model is its field tables and this call:
+
+    {{ commerce_intermediate(ref('platform_mm__shopify_api_v1_orders'), 'shopify', fields,
+                             extra_columns=child_lists) }}
+
+  parsed: select-list SQL added to every source row first (a list parsed once and
+  read by several extra columns, e.g. GA4's event_params).
+#}
+{% macro commerce_intermediate(master_model, connector, fields, extra_columns=none, parsed=none) -%}
+with source as (
+
+    select *
+    {%- if parsed %},
+        {{ parsed }}
+    {%- endif %}
+    from {{ master_model }}
+    where tenant_slug = '{{ gata_tenant() }}' and source_platform = '{{ connector }}'
+
+)
+
+select
+    tenant_slug,
+    source_platform,
+    dlt_load_id,
+    loaded_at,
+    {{ json_extract_commerce(fields) }}
+    {%- if extra_columns %},
+    {{ extra_columns }}
+    {%- endif %}
+from source
 {%- endmacro %}

@@ -29,26 +29,4 @@
     ('device_type',         'device_type',                      'text'),
 ] -%}
 
-with source as (
-
-    select * from {{ ref('platform_mm__amplitude_api_v1_events') }}
-    where tenant_slug = '{{ gata_tenant() }}' and source_platform = 'amplitude'
-
-),
-
-extracted as (
-
-    select
-        tenant_slug,
-        source_platform,
-        dlt_load_id,
-        loaded_at,
-
-        ---------- event fields
-        {{ json_extract_commerce(fields) }}
-
-    from source
-
-)
-
-select * from extracted
+{{ commerce_intermediate(ref('platform_mm__amplitude_api_v1_events'), 'amplitude', fields) }}

@@ -24,26 +24,4 @@
     ('is_deleted',              'is_deleted',               'boolean'),
 ] -%}
 
-with source as (
-
-    select * from {{ ref('platform_mm__bigcommerce_api_v1_orders') }}
-    where tenant_slug = '{{ gata_tenant() }}' and source_platform = 'bigcommerce'
-
-),
-
-extracted as (
-
-    select
-        tenant_slug,
-        source_platform,
-        dlt_load_id,
-        loaded_at,
-
-        ---------- order fields
-        {{ json_extract_commerce(fields) }}
-
-    from source
-
-)
-
-select * from extracted
+{{ commerce_intermediate(ref('platform_mm__bigcommerce_api_v1_orders'), 'bigcommerce', fields) }}

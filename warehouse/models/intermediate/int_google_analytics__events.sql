@@ -25,7 +25,8 @@
     ('ecommerce_total_item_quantity', 'ecommerce__total_item_quantity', 'bigint'),
 ] -%}
 
-{#- event_params: canonical name <- param key, value slot (GA4 keeps each key in one slot) -#}
+{#- event_params: canonical name <- param key, value slot (GA4 keeps each key in one slot; money: the
+    double slot as exact decimal) -#}
 {%- set params = [
     ('ga_session_id',           'ga_session_id',        'int'),
     ('ga_session_number',       'ga_session_number',    'int'),
@@ -34,45 +35,14 @@
     ('param_medium',            'medium',               'string'),
     ('param_campaign',          'campaign',             'string'),
     ('param_transaction_id',    'transaction_id',       'string'),
-    ('param_value',             'value',                'double'),
     ('param_currency',          'currency',             'string'),
+    ('param_value',             'value',                'money'),
 ] -%}
 
-with source as (
+{#- the event_params list, parsed once per event -#}
+{%- set parsed -%}
+from_json(coalesce(raw_data_payload->'event_params', '[]'::json), {{ ga4_params_struct() }}) as _params
+{%- endset -%}
 
-    select * from {{ ref('platform_mm__google_analytics_api_v1_events') }}
-    where tenant_slug = '{{ gata_tenant() }}' and source_platform = 'google_analytics'
-
-),
-
-parsed as (
-
-    select
-        *,
-        from_json(coalesce(raw_data_payload->'event_params', '[]'::json), {{ ga4_params_struct() }}) as _params
-    from source
-
-),
-
-extracted as (
-
-    select
-        tenant_slug,
-        source_platform,
-        dlt_load_id,
-        loaded_at,
-
-        ---------- event fields
-        {{ json_extract_commerce(fields) }},
-
-        ---------- event_params
-        {{ ga4_event_params(params, '_params') }}
-
-    from parsed
-
-)
-
-select
-    * exclude (param_value),
-    param_value::decimal(18,2) as param_value
-from extracted
+{{ commerce_intermediate(ref('platform_mm__google_analytics_api_v1_events'), 'google_analytics', fields,
+                         extra_columns=ga4_event_params(params, '_params'), parsed=parsed) }}

@@ -26,26 +26,4 @@
     ('revenue',             'properties__revenue',              'money'),
 ] -%}
 
-with source as (
-
-    select * from {{ ref('platform_mm__mixpanel_api_v1_events') }}
-    where tenant_slug = '{{ gata_tenant() }}' and source_platform = 'mixpanel'
-
-),
-
-extracted as (
-
-    select
-        tenant_slug,
-        source_platform,
-        dlt_load_id,
-        loaded_at,
-
-        ---------- event fields
-        {{ json_extract_commerce(fields) }}
-
-    from source
-
-)
-
-select * from extracted
+{{ commerce_intermediate(ref('platform_mm__mixpanel_api_v1_events'), 'mixpanel', fields) }}

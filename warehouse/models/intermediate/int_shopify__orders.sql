@@ -36,32 +36,12 @@
     ('total_discount',  'total_discount',   'DECIMAL(18,2)'),
 ] -%}
 
-with source as (
+{#- child lists: the line items as a clean JSON list, the charge id from note_attributes -#}
+{%- set child_lists -%}
+{{ commerce_json_list("raw_data_payload->'line_items'", line_item_fields) }} as line_items_json,
+    list_filter(
+        from_json(coalesce(raw_data_payload->'note_attributes', '[]'::json), '[{"name": "VARCHAR", "value": "VARCHAR"}]'),
+        lambda a: a.name = 'stripe_charge_id')[1].value as charge_id
+{%- endset -%}
 
-    select * from {{ ref('platform_mm__shopify_api_v1_orders') }}
-    where tenant_slug = '{{ gata_tenant() }}' and source_platform = 'shopify'
-
-),
-
-extracted as (
-
-    select
-        tenant_slug,
-        source_platform,
-        dlt_load_id,
-        loaded_at,
-
-        ---------- order fields
-        {{ json_extract_commerce(fields) }},
-
-        ---------- child lists
-        {{ commerce_json_list("raw_data_payload->'line_items'", line_item_fields) }} as line_items_json,
-        list_filter(
-            from_json(coalesce(raw_data_payload->'note_attributes', '[]'::json), '[{"name": "VARCHAR", "value": "VARCHAR"}]'),
-            lambda a: a.name = 'stripe_charge_id')[1].value as charge_id
-
-    from source
-
-)
-
-select * from extracted
+{{ commerce_intermediate(ref('platform_mm__shopify_api_v1_orders'), 'shopify', fields, extra_columns=child_lists) }}

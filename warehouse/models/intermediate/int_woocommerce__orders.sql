@@ -36,30 +36,10 @@
     ('total_tax',       'total_tax',    'DECIMAL(18,2)'),
 ] -%}
 
-with source as (
+{#- child lists: the line items as a clean JSON list, the number of refunds -#}
+{%- set child_lists -%}
+{{ commerce_json_list("raw_data_payload->'line_items'", line_item_fields) }} as line_items_json,
+    json_array_length(coalesce(raw_data_payload->'refunds', '[]'::json)) as refunds_count
+{%- endset -%}
 
-    select * from {{ ref('platform_mm__woocommerce_api_v1_orders') }}
-    where tenant_slug = '{{ gata_tenant() }}' and source_platform = 'woocommerce'
-
-),
-
-extracted as (
-
-    select
-        tenant_slug,
-        source_platform,
-        dlt_load_id,
-        loaded_at,
-
-        ---------- order fields
-        {{ json_extract_commerce(fields) }},
-
-        ---------- child lists
-        {{ commerce_json_list("raw_data_payload->'line_items'", line_item_fields) }} as line_items_json,
-        json_array_length(coalesce(raw_data_payload->'refunds', '[]'::json)) as refunds_count
-
-    from source
-
-)
-
-select * from extracted
+{{ commerce_intermediate(ref('platform_mm__woocommerce_api_v1_orders'), 'woocommerce', fields, extra_columns=child_lists) }}
