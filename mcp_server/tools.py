@@ -259,16 +259,7 @@ def _compile(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, fetch:
     key = (semantics.tenant, f"q:{fetch}:{spec.model_dump_json()}")
 
     def make() -> Any:
-        variant = spec
-        if spec.date_range and not spec.time_grain and "date" not in spec.dimensions:
-            # boring-semantic-layer applies a time_range only when grouping by the time dimension; the same
-            # range as two filters on the declared 'date' dimension works for every query
-            bounds = [Filter(field="date", operator=">=", value=spec.date_range.start.isoformat()),
-                      Filter(field="date", operator="<=", value=spec.date_range.end.isoformat())]
-            if spec.date_range.end < spec.date_range.start:
-                raise QueryError("date_range.end is before date_range.start; swap them.")
-            variant = spec.model_copy(update={"date_range": None, "filters": [*spec.filters, *bounds]})
-        compiled = semantics.compile(variant, limit=fetch)
+        compiled = semantics.compile(spec, limit=fetch)
         check_tables(compiled.sql, semantics)
         return compiled
 
