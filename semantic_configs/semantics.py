@@ -180,8 +180,8 @@ class TenantSemantics:
             filters += [{"field": day, "operator": ">=", "value": spec.date_range.start},
                         {"field": day, "operator": "<=", "value": spec.date_range.end}]
         order = [(fields.get(o.field, o.field), o.direction) for o in spec.order_by]
-        if not order and "date" in dims:
-            order = [(fields["date"], "asc")]
+        if not order:  # a stable default order: the same question always lists rows the same way
+            order = [(fields[d], "asc") for d in dims]
         query = self.models[model].query(
             dimensions=[fields[d] for d in dims], measures=list(spec.metrics), filters=filters,
             order_by=order or None, limit=limit if limit is not None else spec.limit, **kwargs)
