@@ -30,11 +30,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from gata.errors import GataError
-
-try:
-    from gata.onboarding import OnboardRequest, OnboardResult, onboard
-except ImportError:  # a build without onboarding: the tool says so
-    OnboardRequest = OnboardResult = onboard = None  # type: ignore[assignment,misc]
+from gata.onboarding import OnboardRequest, OnboardResult, onboard
 from gata.settings import Paths
 from mcp_server.auth import Scope, request_scope
 from mcp_server.executor import QueryTimeout, execute, fit_rows
@@ -359,10 +355,6 @@ TenantArg = Annotated[str | None, Field(
                 "tenant is refused).", examples=["tyrell_corp"])]
 
 
-def _onboard_schema() -> dict[str, Any]:
-    return OnboardRequest.model_json_schema() if onboard is not None else {"type": "object"}
-
-
 def register(mcp: MCPServer, gata: Gata) -> None:
     @mcp.tool(annotations=READ_ONLY, title="List metrics and dimensions")
     async def list_metrics(
@@ -454,7 +446,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
               annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
                                           open_world_hint=False))
     async def onboard_tenant(
-        request: Annotated[dict[str, Any], WithJsonSchema(_onboard_schema()),
+        request: Annotated[dict[str, Any], WithJsonSchema(OnboardRequest.model_json_schema()),
                            Field(description="The new client: slug, name, sources (connector keys), currency...")],
         ctx: Context,
     ) -> Annotated[CallToolResult, OnboardResult]:
@@ -465,8 +457,6 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         if not scope.admin:
             raise ToolError(f"onboard_tenant needs admin scope; this session is {scope.describe()}. Use an admin "
                             "token (`gata token create --admin`) or a stdio server started with `gata serve --admin`.")
-        if onboard is None:
-            raise ToolError("onboarding is not available in this build")
         try:
             parsed = OnboardRequest.model_validate(request)
         except ValidationError as exc:
