@@ -30,23 +30,28 @@ def dna_of(columns: Columns) -> str:
     return hashlib.md5(payload.encode()).hexdigest()
 
 
+def dataset_columns(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, Columns]:
+    """Every landed table of one dataset with its columns (dlt's own bookkeeping tables excluded).
+
+    One catalog query per dataset: DuckDB builds its catalog views over every table of
+    the database, so a query per table would cost more with every tenant onboarded.
+    """
+    out: dict[str, Columns] = {}
+    for table, name, dtype in con.execute(
+        "select table_name, column_name, data_type from duckdb_columns() where schema_name = ? "
+        "and not starts_with(table_name, '_dlt_') order by table_name, column_name", [schema],
+    ).fetchall():
+        out.setdefault(table, {})[name] = dtype
+    return out
+
+
 def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Columns:
-    rows = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by column_name",
-        [schema, table],
-    ).fetchall()
-    return {name: dtype for name, dtype in rows}
+    return dataset_columns(con, schema).get(table, {})
 
 
 def landed_tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     """The object and child tables of one landed dataset (dlt's own bookkeeping excluded)."""
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ? "
-        "and table_name not like '\\_dlt\\_%' escape '\\' order by table_name",
-        [schema],
-    ).fetchall()
-    return [r[0] for r in rows]
+    return sorted(dataset_columns(con, schema))
 
 
 @dataclass(frozen=True)

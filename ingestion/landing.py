@@ -97,8 +97,7 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
         blueprints = dna.load_blueprints()
         dna.sync_blueprints(con, blueprints)
         fills: dict[str, dict[str, float]] = {}
-        for table in dna.landed_tables(con, dataset):
-            columns = dna.table_columns(con, dataset, table)
+        for table, columns in dna.dataset_columns(con, dataset).items():
             checked = dna.check(connector, table, columns, blueprints)
             fills[table] = dna.fill_rates(con, dataset, table, columns, load_id)
             dna.check_fill(con, tenant, checked, fills[table])

@@ -55,7 +55,6 @@ def compute_blueprints(workdir: Path | None = None) -> list[dna.Blueprint]:
         with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
             for connector in cat.connectors:
                 ds = dataset_name(REFERENCE_TENANT, connector)
-                for table in dna.landed_tables(con, ds):
-                    cols = dna.table_columns(con, ds, table)
+                for table, cols in dna.dataset_columns(con, ds).items():
                     blueprints.append(dna.Blueprint(connector, table, dna.dna_of(cols), cols))
     return blueprints

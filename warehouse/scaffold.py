@@ -110,12 +110,13 @@ def routing_for(con: duckdb.DuckDBPyConnection, tenant: Tenant, connector: str) 
     """Route each landed object of one tenant x connector by its DNA."""
     conn = catalog().get(connector)
     ds = dataset_name(tenant.slug, connector)
-    tables = dna.landed_tables(con, ds)
+    landed = dna.dataset_columns(con, ds)
+    tables = sorted(landed)
     if not tables:
         raise TransformError(
             f"{tenant.slug}: nothing landed for {connector} (dataset {ds} is missing); run `gata ingest --tenant {tenant.slug}` first")
     blueprints = dna.load_blueprints()
-    checks = {t: dna.check(connector, t, dna.table_columns(con, ds, t), blueprints) for t in tables}
+    checks = {t: dna.check(connector, t, landed[t], blueprints) for t in tables}
     objects = []
     for obj, spec in conn.objects.items():
         if obj not in checks:
