@@ -11,7 +11,6 @@ from datetime import date
 
 from gata.errors import GataError
 
-Handler = Callable[[argparse.Namespace], int]
 
 
 def _tenants_arg(p: argparse.ArgumentParser) -> None:
