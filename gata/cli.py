@@ -12,7 +12,6 @@ from datetime import date
 from gata.errors import GataError
 
 
-
 def _tenants_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tenant", metavar="SLUG", help="only this tenant (default: every tenant in tenants.yaml)")
 
