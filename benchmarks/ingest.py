@@ -47,7 +47,7 @@ def main() -> None:
         land_s = time.perf_counter() - t0
         rows = sum(sum(r.rows.values()) for r in results)
 
-        with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+        with duckdb.connect(str(paths.tenant_db(tenant.slug)), read_only=True) as con:
             arrow = {}
             for r in results:
                 for table in dna.landed_tables(con, r.dataset):

@@ -207,16 +207,13 @@ def cmd_scaffold(args: argparse.Namespace) -> int:
         print(f"  wrote {path}")
     print(f"library models: {len(changed)} file(s) changed")
     if args.tenant:
-        import duckdb
-
         from gata.settings import get_paths
-        from warehouse.scaffold import scaffold_tenant
+        from warehouse.runner import scaffold_routing
 
         paths = get_paths()
         for tenant in _selected_tenants(args):
-            with duckdb.connect(str(paths.warehouse_db)) as con:
-                for path in scaffold_tenant(tenant, paths, con):
-                    print(f"  {tenant.slug}: {path}")
+            for path in scaffold_routing(tenant, paths):
+                print(f"  {tenant.slug}: {path}")
     return 0
 
 

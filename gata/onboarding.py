@@ -122,7 +122,7 @@ def _restore_point(paths: Paths, tenant: str) -> Iterator[None]:
     with tempfile.TemporaryDirectory(dir=paths.home, prefix=".onboard-") as tmp:
         backup = Path(tmp)
         saved: list[tuple[Path, Path]] = []
-        targets = [paths.warehouse_db, paths.tenants_file, paths.dbt_tenants_dir / tenant,
+        targets = [paths.warehouse_db, paths.tenant_db(tenant), paths.tenants_file, paths.dbt_tenants_dir / tenant,
                    paths.semantic_configs_dir / f"{tenant}.yaml"]
         targets += sorted(paths.dlt_dir.glob(f"{tenant}__*")) if paths.dlt_dir.exists() else []
         for i, target in enumerate(targets):
@@ -211,7 +211,7 @@ def _result(tenant: Tenant, paths: Paths, changed: bool, added: list[str], remov
 
     config = yaml.safe_load((paths.semantic_configs_dir / f"{tenant.slug}.yaml").read_text())
     tables = []
-    with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+    with duckdb.connect(str(paths.tenant_db(tenant.slug)), read_only=True) as con:
         for name, spec in sorted(config["tables"].items()):
             rows = con.execute(f'select count(*) from {spec["schema"]}."{spec["table"]}"').fetchone()[0]
             tables.append(BuiltTable(table=spec["table"], rows=rows))

@@ -59,18 +59,15 @@ def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
             shutil.copytree(previous / "semantic_configs", tmp / "semantic_configs", dirs_exist_ok=True)
         (tmp / "semantic_configs").mkdir(exist_ok=True)
         with duckdb.connect(str(tmp / SERVING_DB)) as con:
-            con.execute(f"attach '{paths.warehouse_db}' as build (read_only)")
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
-            tables = con.execute(
-                "select schema_name, table_name from duckdb_tables() where database_name = 'build' "
-                "and (schema_name = 'analytics' or (schema_name = 'platform' and table_name in "
-                f"({', '.join(repr(t) for t in PLATFORM_TABLES)}))) order by 1, 2").fetchall()
-            for schema, table in tables:
-                tenant = tenant_of(table)
-                if tenant is None or changed is None or tenant in changed:
-                    con.execute(f'create or replace table {schema}."{table}" as select * from build.{schema}."{table}"')
+            con.execute(f"attach '{paths.warehouse_db}' as build (read_only)")
+            _copy(con, "build", "platform", PLATFORM_TABLES)
             con.execute("detach build")
+            for slug in _tenants(paths, changed):
+                con.execute(f"attach '{paths.tenant_db(slug)}' as build (read_only)")
+                _copy(con, "build", "analytics")
+                con.execute("detach build")
             con.execute("checkpoint")
         for config in sorted(paths.semantic_configs_dir.glob("*.yaml")) if paths.semantic_configs_dir.exists() else []:
             if changed is None or config.stem in changed:
@@ -86,6 +83,20 @@ def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
         raise
     _prune(paths, keep=version)
     return version
+
+
+def _tenants(paths: Paths, changed: Collection[str] | None) -> list[str]:
+    """The tenants whose star tables this publish copies (each from its own database)."""
+    built = sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb")) if paths.tenant_dbs_dir.exists() else []
+    return [t for t in built if changed is None or t in changed]
+
+
+def _copy(con: duckdb.DuckDBPyConnection, db: str, schema: str, only: Collection[str] | None = None) -> None:
+    """Replace the snapshot's copies of the attached database's tables in one schema."""
+    for (table,) in con.execute("select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
+                                "order by 1", [db, schema]).fetchall():
+        if only is None or table in only:
+            con.execute(f'create or replace table {schema}."{table}" as select * from {db}.{schema}."{table}"')
 
 
 def _prune(paths: Paths, keep: Path) -> None:

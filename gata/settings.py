@@ -25,8 +25,22 @@ class Paths:
 
     @property
     def warehouse_db(self) -> Path:
-        """The build warehouse: ingestion and dbt write here, one writer at a time."""
+        """The shared build warehouse: master models and platform tables, all tenants together.
+
+        Each tenant's own relations (raw datasets, staging, intermediate, star tables)
+        live in its own file (``tenant_db``): opening a DuckDB file reads its whole
+        catalog, so one file holding every tenant's tables made each tenant's build
+        slower with every tenant onboarded.
+        """
         return self.home / "warehouse.duckdb"
+
+    @property
+    def tenant_dbs_dir(self) -> Path:
+        return self.home / "tenants"
+
+    def tenant_db(self, slug: str) -> Path:
+        """One tenant's build database: dlt lands here, and dbt attaches it as ``tenant``."""
+        return self.tenant_dbs_dir / f"{slug}.duckdb"
 
     @property
     def dlt_dir(self) -> Path:
@@ -60,7 +74,7 @@ class Paths:
         return self.home / "pipeline.lock"
 
     def ensure(self) -> Paths:
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.tenant_dbs_dir.mkdir(parents=True, exist_ok=True)
         return self
 
 

@@ -1,7 +1,8 @@
 """Land a tenant's connectors into the warehouse with dlt, and fingerprint what landed.
 
 One dlt pipeline per tenant x connector, one dataset per pair
-(``raw_{tenant}__{connector}``), one table per catalog object, ``merge`` on the
+(``raw_{tenant}__{connector}``) in the tenant's own database file, one table per
+catalog object, ``merge`` on the
 API's primary keys (so landing the same days again changes nothing), nested lists
 as dlt child tables, and dlt's load ids kept on every row for lineage.
 """
@@ -78,7 +79,7 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     pipeline = dlt.pipeline(
         pipeline_name=f"{tenant}__{connector}",
         # dataset names keep their double underscore: raw_{tenant}__{connector}
-        destination=dlt.destinations.duckdb(str(paths.warehouse_db), enable_dataset_name_normalization=False),
+        destination=dlt.destinations.duckdb(str(paths.tenant_db(tenant)), enable_dataset_name_normalization=False),
         dataset_name=dataset,
         pipelines_dir=str(paths.dlt_dir),
         progress="log" if False else None,
@@ -93,13 +94,15 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     row_counts = dict(pipeline.last_trace.last_normalize_info.row_counts) if pipeline.last_trace.last_normalize_info else {}
     row_counts = {t: n for t, n in row_counts.items() if not t.startswith("_dlt")}
     result = LandingResult(tenant, connector, dataset, load_id, row_counts)
-    with duckdb.connect(str(paths.warehouse_db)) as con:
+    # the landed tables are read in the tenant's file; the DNA registry is shared
+    with duckdb.connect(str(paths.tenant_db(tenant)), read_only=True) as raw, \
+            duckdb.connect(str(paths.warehouse_db)) as con:
         blueprints = dna.load_blueprints()
         dna.sync_blueprints(con, blueprints)
         fills: dict[str, dict[str, float]] = {}
-        for table, columns in dna.dataset_columns(con, dataset).items():
+        for table, columns in dna.dataset_columns(raw, dataset).items():
             checked = dna.check(connector, table, columns, blueprints)
-            fills[table] = dna.fill_rates(con, dataset, table, columns, load_id)
+            fills[table] = dna.fill_rates(raw, dataset, table, columns, load_id)
             dna.check_fill(con, tenant, checked, fills[table])
             result.checks.append(checked)
         dna.record(con, tenant, dataset, result.checks, load_id, fills)

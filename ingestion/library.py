@@ -52,7 +52,7 @@ def compute_blueprints(workdir: Path | None = None) -> list[dna.Blueprint]:
                 if connector not in landed:
                     land(tenant, connector, date(2026, 1, 1), date(2026, 1, 3), paths)
                     landed.add(connector)
-        with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+        with duckdb.connect(str(paths.tenant_db(REFERENCE_TENANT)), read_only=True) as con:
             for connector in cat.connectors:
                 ds = dataset_name(REFERENCE_TENANT, connector)
                 for table, cols in dna.dataset_columns(con, ds).items():

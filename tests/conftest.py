@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
@@ -39,6 +40,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
     write_tenants(tmp_path / "tenants.yaml", {})
     yield Paths(home=tmp_path / "home", tenants_file=tmp_path / "tenants.yaml")
     os.environ.pop("GATA_HOME", None)
+
+
+def tenant_db(paths: Paths, tenant: str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """A tenant's build database as dbt sees it: its raw, staging, intermediate and star
+    tables, with the shared warehouse attached so ``platform.*`` resolves too."""
+    con = duckdb.connect()
+    con.execute(f"attach '{paths.tenant_db(tenant)}' as tenant{' (read_only)' if read_only else ''}")
+    con.execute(f"attach '{paths.warehouse_db}' as warehouse (read_only)")
+    con.execute("use tenant")
+    con.execute("set search_path = 'tenant.main,warehouse.platform'")
+    return con
 
 
 DEMO_DAYS = 14

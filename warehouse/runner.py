@@ -79,10 +79,12 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
     }
 
 
-def dbt_env(paths: Paths) -> dict[str, str]:
+def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
     return {
         **os.environ,
         "GATA_WAREHOUSE_PATH": str(paths.warehouse_db),
+        "GATA_TENANT_DB_PATH": str(paths.tenant_db(tenant)),
+        "GATA_TENANT": tenant,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # full parse each time: engines are called through context[...] lookups, which
         # partial parsing does not track, so an engine edit would not reach a cached manifest
@@ -90,7 +92,7 @@ def dbt_env(paths: Paths) -> dict[str, str]:
     }
 
 
-def invoke(args: list[str], paths: Paths) -> subprocess.CompletedProcess[str]:
+def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedProcess[str]:
     """dbt in a child process: project and profiles from the repo, target and logs under GATA_HOME.
 
     A child process, not dbtRunner: dbt-duckdb keeps the warehouse file open for the
@@ -100,11 +102,15 @@ def invoke(args: list[str], paths: Paths) -> subprocess.CompletedProcess[str]:
     full = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(paths.dbt_dir / "target"), "--log-path", str(paths.dbt_dir / "logs"),
             "--no-use-colors", "--quiet"]
-    return subprocess.run(full, env=dbt_env(paths), capture_output=True, text=True, check=False)
+    return subprocess.run(full, env=dbt_env(paths, tenant), capture_output=True, text=True, check=False)
 
 
 def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
-    with duckdb.connect(str(paths.warehouse_db)) as con:
+    db = paths.tenant_db(tenant.slug)
+    if not db.exists():
+        raise TransformError(f"{tenant.slug}: nothing landed yet ({db} is missing); "
+                             f"run `gata ingest --tenant {tenant.slug}` first")
+    with duckdb.connect(str(db), read_only=True) as con:
         return scaffold.scaffold_tenant(tenant, paths, con)
 
 
@@ -118,7 +124,7 @@ def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None,
         args += ["--select", select]
     if full_refresh:
         args.append("--full-refresh")
-    res = invoke(args, paths)
+    res = invoke(args, paths, tenant.slug)
     results_file = paths.dbt_dir / "target" / "run_results.json"
     nodes = []
     if results_file.exists() and results_file.stat().st_mtime >= started:

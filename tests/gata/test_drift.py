@@ -10,7 +10,7 @@ from gata.pipeline import publish, refresh
 from gata.publish import SERVING_DB, current_version
 from gata.settings import Paths
 from gata.tenants import load_tenants
-from tests.conftest import run_gata, tenant_body, write_tenants
+from tests.conftest import run_gata, tenant_body, tenant_db, write_tenants
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_a_new_field_is_kept_reported_and_reachable(small: Paths, monkeypatch: p
     assert drift and drift[0].table == "orders" and drift[0].added_columns == ["loyalty_tier"] and drift[0].current
     assert report.status == "degraded" and "loyalty_tier" in report.reason
     assert report.last_build is not None and report.last_build.models_error == 0 and report.last_build.tests_fail == 0
-    with duckdb.connect(str(small.warehouse_db), read_only=True) as con:
+    with tenant_db(small, "drifty") as con:
         # nothing lost: the raw payload carries the field, ready for an engine to map and a replay to use
         n, gold = con.execute("select count(*), count(*) filter (where raw_data_payload->>'loyalty_tier' = 'gold') "
                               "from platform.platform_mm__shopify_api_v1_orders where tenant_slug = 'drifty'").fetchone()
@@ -70,7 +70,7 @@ def test_a_removed_field_is_reported_and_never_becomes_zero(small: Paths, monkey
 
     monkeypatch.setattr(google_ads, "generate", without_cost)
     tenant = load_tenants(small.tenants_file)["drifty"]
-    with duckdb.connect(str(small.warehouse_db), read_only=True) as con:
+    with tenant_db(small, "drifty") as con:
         spend_before = con.execute("select sum(spend) from analytics.fct_drifty__ad_performance").fetchone()[0]
     with pytest.raises(Exception, match="dbt build failed"):
         refresh(tenant, small, days=1)

@@ -27,6 +27,8 @@ def md5(path: Path) -> str:
 def state(paths: Paths) -> dict[str, str]:
     """Everything onboarding may touch, byte for byte."""
     files = {"tenants.yaml": md5(paths.tenants_file), "warehouse": md5(paths.warehouse_db)}
+    for f in sorted(paths.tenant_dbs_dir.glob("*.duckdb")):
+        files[str(f.relative_to(paths.home))] = md5(f)
     for f in sorted(paths.semantic_configs_dir.glob("*.yaml")):
         files[f.name] = md5(f)
     for f in sorted(paths.dbt_tenants_dir.rglob("*.yml")):
@@ -84,7 +86,7 @@ def test_onboarding_builds_registers_and_is_idempotent(built: Paths) -> None:
     fewer = onboard(request(sources=["tiktok_ads", "woocommerce", "amplitude"]), built)
     assert fewer.changed and fewer.removed_sources == ["linkedin_ads"] and fewer.added_sources == []
     assert not (built.dbt_tenants_dir / "cyberdyne" / "linkedin_ads.yml").exists()
-    with duckdb.connect(str(built.warehouse_db), read_only=True) as con:
+    with duckdb.connect(str(built.tenant_db("cyberdyne")), read_only=True) as con:
         platforms = {r[0] for r in con.execute("select distinct source_platform from analytics.fct_cyberdyne__ad_performance").fetchall()}
     assert platforms == {"tiktok_ads"}
 
@@ -161,8 +163,8 @@ def test_two_onboardings_at_once_are_serialised(built: Paths) -> None:
     assert errors == []
     tenants = yaml.safe_load(built.tenants_file.read_text())["tenants"]
     assert {"acme_first", "first_parallel", "second_parallel"} <= set(tenants)
-    with duckdb.connect(str(built.warehouse_db), read_only=True) as con:
-        for slug in ("first_parallel", "second_parallel"):
+    for slug in ("first_parallel", "second_parallel"):
+        with duckdb.connect(str(built.tenant_db(slug)), read_only=True) as con:
             assert con.execute(f"select count(*) from analytics.fct_{slug}__ad_performance").fetchone()[0] > 0
 
 

@@ -25,7 +25,7 @@ def make_tenant(slug: str, sources: dict[str, list[str]]) -> Tenant:
 def snapshot(paths: Paths, tenant: str, connector: str) -> dict[str, list]:
     """Every landed table's rows (dlt bookkeeping columns excluded), sorted."""
     ds = dataset_name(tenant, connector)
-    with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+    with duckdb.connect(str(paths.tenant_db(tenant)), read_only=True) as con:
         out = {}
         for table in dna.landed_tables(con, ds):
             cols = [c for c in dna.table_columns(con, ds, table) if not c.startswith("_dlt")]
@@ -47,7 +47,7 @@ def test_every_connector_lands_every_catalog_object_with_known_dna(home: Paths) 
             assert result.load_id
             assert not result.drift, [c.describe() for c in result.drift]
             landed.add(result.connector)
-            with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
+            with duckdb.connect(str(home.tenant_db(tenant.slug)), read_only=True) as con:
                 tables = dna.landed_tables(con, result.dataset)
                 for obj, spec in catalog().get(result.connector).objects.items():
                     assert obj in tables, f"{result.dataset}.{obj} not landed"
@@ -100,9 +100,10 @@ def test_a_new_field_is_landed_and_reported_as_drift_naming_the_column(home: Pat
     drifted = {c.table: c for c in result.drift}
     assert set(drifted) == {"orders"}
     assert drifted["orders"].added == ["loyalty_tier"] and not drifted["orders"].removed
-    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
-        ds = dataset_name(tenant.slug, "shopify")
+    ds = dataset_name(tenant.slug, "shopify")
+    with duckdb.connect(str(home.tenant_db(tenant.slug)), read_only=True) as con:
         landed = con.execute(f'select count(*), count(loyalty_tier) from "{ds}".orders').fetchone()
+    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
         assert landed == (len(records["orders"]), len(records["orders"]))  # nothing dropped
         row = con.execute("select status, added_columns from platform.schema_dna_history "
                           "where tenant_slug = ? and table_name = 'orders'", [tenant.slug]).fetchone()

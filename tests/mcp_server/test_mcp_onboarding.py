@@ -60,7 +60,7 @@ def test_admin_onboards_a_tenant_that_then_answers_with_its_own_token(serving_ho
     by_platform = {(r["source_platform"] if isinstance(r, dict) else r[0]): (r["spend"] if isinstance(r, dict) else r[1])
                    for r in rows}
     assert set(by_platform) == {"tiktok_ads", "linkedin_ads"}
-    with duckdb.connect(str(home.warehouse_db), read_only=True) as raw:
+    with duckdb.connect(str(home.tenant_db("cyberdyne")), read_only=True) as raw:
         for platform in ("tiktok_ads", "linkedin_ads"):
             truth = raw_truth.ads(raw, "cyberdyne", platform, __import__("datetime").date(2026, 1, 1),
                                   __import__("datetime").date(2026, 12, 31))

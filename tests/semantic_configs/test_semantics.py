@@ -57,7 +57,7 @@ def test_semantic_layer_reconciles_with_raw_landed_records(demo: Paths, serving,
     sem = semantics_for(demo, tenant)
     t = load_tenants(demo.tenants_file)[tenant]
     date_range = {"start": START.isoformat(), "end": END.isoformat()}
-    with duckdb.connect(str(demo.warehouse_db), read_only=True) as raw:
+    with duckdb.connect(str(demo.tenant_db(tenant)), read_only=True) as raw:
         got = {r["source_platform"]: r for r in run(serving, sem, metrics=["spend", "impressions", "clicks"],
                                                    dimensions=["source_platform"], date_range=date_range)}
         assert set(got) == set(t.sources.paid_ads)

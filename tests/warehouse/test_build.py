@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from gata.settings import Paths
-from tests.conftest import demo_env, run_gata, tenant_body, write_tenants
+from tests.conftest import demo_env, run_gata, tenant_body, tenant_db, write_tenants
 
 DEMO = ("tyrell_corp", "wayne_enterprises", "stark_industries")
 CONTRACTS = {  # ../shared/METRICS.md: the leading columns of each star table, in order
@@ -49,8 +49,8 @@ def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[
 
 
 def test_demo_build_materialises_18_star_tables_with_their_contracts(demo: Paths) -> None:
-    with duckdb.connect(str(demo.warehouse_db), read_only=True) as con:
-        for tenant in DEMO:
+    for tenant in DEMO:
+        with tenant_db(demo, tenant) as con:
             for pattern, expected in CONTRACTS.items():
                 table = pattern.format(t=tenant)
                 assert columns(con, table)[: len(expected)] == expected, table
@@ -63,10 +63,13 @@ def test_demo_build_materialises_18_star_tables_with_their_contracts(demo: Paths
 
 def test_rebuilding_changes_no_row(demo: Paths) -> None:
     def digests() -> dict[str, str]:
-        with duckdb.connect(str(demo.warehouse_db), read_only=True) as con:
-            tables = con.execute("select schema_name, table_name from duckdb_tables() where schema_name = 'analytics' "
-                                 "or (schema_name = 'platform' and table_name like 'platform_mm__%') order by 1, 2").fetchall()
-            return {f"{s}.{t}": table_digest(con, s, t) for s, t in tables}
+        out = {}
+        for db in [demo.warehouse_db, *(demo.tenant_db(t) for t in DEMO)]:  # master models; each tenant's stars
+            with duckdb.connect(str(db), read_only=True) as con:
+                tables = con.execute("select schema_name, table_name from duckdb_tables() where schema_name = 'analytics' "
+                                     "or (schema_name = 'platform' and table_name like 'platform_mm__%') order by 1, 2").fetchall()
+                out |= {f"{s}.{t}": table_digest(con, s, t) for s, t in tables}
+        return out
 
     before = digests()
     run_gata("transform", env=demo_env(demo.home.parent))
@@ -84,6 +87,8 @@ def test_motherduck_target_is_wired(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("GATA_MOTHERDUCK_DATABASE", "agency_prod")
     monkeypatch.setenv("MOTHERDUCK_TOKEN", "md-secret-token")
     monkeypatch.setenv("GATA_WAREHOUSE_PATH", str(tmp_path / "w.duckdb"))
+    monkeypatch.setenv("GATA_TENANT_DB_PATH", str(tmp_path / "tenants" / "acme.duckdb"))
+    monkeypatch.setenv("GATA_TENANT", "acme")
     set_invocation_context(dict(os.environ))
     rendered = ProfileRenderer({}).render_data(raw)["gata"]
     assert rendered["target"] == "motherduck"
@@ -91,7 +96,9 @@ def test_motherduck_target_is_wired(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert md["type"] == "duckdb" and md["path"] == "md:agency_prod"
     assert md["settings"]["motherduck_token"] == "md-secret-token"
     assert "env_var('MOTHERDUCK_TOKEN')" in raw["gata"]["outputs"]["motherduck"]["settings"]["motherduck_token"]
+    assert md["attach"] == [{"path": "md:agency_prod_acme", "alias": "tenant"}]
     assert rendered["outputs"]["local"]["path"] == str(tmp_path / "w.duckdb")
+    assert rendered["outputs"]["local"]["attach"] == [{"path": str(tmp_path / "tenants" / "acme.duckdb"), "alias": "tenant"}]
 
 
 FOURTH = {"paid_ads": ["linkedin_ads", "amazon_ads", "tiktok_ads"], "ecommerce": ["woocommerce"],
@@ -103,7 +110,7 @@ def test_fourth_tenant_exercising_the_other_engines_builds_six_tables_and_replay
     write_tenants(home.tenants_file, {"cyberdyne": tenant_body(FOURTH, days=5, volume=0.5)})
     run_gata("ingest", env=env)
     run_gata("transform", env=env)
-    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
+    with tenant_db(home, "cyberdyne") as con:
         for pattern in CONTRACTS:
             table = pattern.format(t="cyberdyne")
             assert con.execute(f'select count(*) from analytics."{table}"').fetchone()[0] > 0, table
@@ -118,7 +125,7 @@ def test_fourth_tenant_exercising_the_other_engines_builds_six_tables_and_replay
     write_tenants(home.tenants_file, {"cyberdyne": body})
     loads = len(list((home.dlt_dir).rglob("*.json")))
     run_gata("replay", "--tenant", "cyberdyne", env=env)
-    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
+    with tenant_db(home, "cyberdyne") as con:
         replayed, with_product_added = con.execute(
             "select count(distinct session_id) filter (where is_conversion_session), "
             "count(distinct session_id) filter (where event_name = 'Product Added') "
@@ -135,14 +142,14 @@ def test_one_tenants_broken_data_fails_only_its_own_build(home: Paths) -> None:
     write_tenants(home.tenants_file, {"good_co": tenant_body(sources, seed=1, days=3),
                                       "broken_co": tenant_body(sources, seed=2, days=3)})
     run_gata("ingest", env=env)
-    with duckdb.connect(str(home.warehouse_db)) as con:  # a source starts sending garbage money
+    with duckdb.connect(str(home.tenant_db("broken_co"))) as con:  # a source starts sending garbage money
         con.execute("update raw_broken_co__facebook_ads.facebook_insights set spend = 'twelve', "
                     "_dlt_load_id = _dlt_load_id || '9'")
     proc = run_gata("transform", env=env, check=False)
     assert proc.returncode == 1
     assert "failed tenants: broken_co" in proc.stderr
     assert "fct_ad_performance" in proc.stderr or "int_facebook_ads" in proc.stderr
-    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
+    with tenant_db(home, "good_co") as con:
         status = dict(con.execute("select tenant_slug, arg_max(status, finished_at) from platform.obs_invocations "
                                   "group by 1").fetchall())
         assert status == {"good_co": "success", "broken_co": "error"}
@@ -156,7 +163,7 @@ def test_scaffolder_is_idempotent_and_drops_a_removed_source(home: Paths) -> Non
 
     both = parse_tenants({"tenants": {"scaffy": tenant_body({"paid_ads": ["tiktok_ads"], "ecommerce": ["shopify"]}, days=2)}})["scaffy"]
     land_tenant(both, paths=home)
-    with duckdb.connect(str(home.warehouse_db)) as con:
+    with duckdb.connect(str(home.tenant_db("scaffy")), read_only=True) as con:
         first = scaffold_tenant(both, home, con)
         assert {p.name for p in first} == {"tiktok_ads.yml", "shopify.yml"}
         routing = yaml.safe_load((home.dbt_tenants_dir / "scaffy" / "shopify.yml").read_text())

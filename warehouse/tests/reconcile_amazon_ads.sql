@@ -9,7 +9,7 @@ select
     sum(impressions) as impressions,
     sum(clicks) as clicks,
     sum(purchases7d) as conversions
-from {{ ads_raw('amazon_ads', 'sp_advertised_product') }}
+from {{ raw_table('amazon_ads', 'sp_advertised_product') }}
 group by 1
 {% endset %}
 {{ ads_reconcile('amazon_ads', raw_daily) }}

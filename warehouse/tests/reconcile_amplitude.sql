@@ -11,7 +11,7 @@ with sessions as (
         amplitude_id,
         case when session_id is null or session_id < 0 then _insert_id else session_id::varchar end as session_ref,
         min(cast(event_time as timestamp)) as started
-    from "raw_{{ gata_tenant() }}__amplitude"."events"
+    from {{ raw_table('amplitude', 'events') }}
     group by 1, 2
 )
 select cast(started as date) as session_date

@@ -11,6 +11,6 @@ select
     cast(timezone('UTC', strptime(date_created, '%a, %d %b %Y %H:%M:%S %z')) as date) as order_date,
     cast(total_inc_tax as decimal(18,4)) as total_price,
     status_id in (10, 2, 11, 3, 8, 9, 14) as is_paid
-from "raw_{{ gata_tenant() }}__bigcommerce"."orders"
+from {{ raw_table('bigcommerce', 'orders') }}
 {% endset %}
 {{ reconcile_orders('bigcommerce', raw_orders) }}

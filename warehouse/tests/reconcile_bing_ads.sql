@@ -8,7 +8,7 @@ select
     sum(impressions) as impressions,
     sum(clicks) as clicks,
     sum(conversions) as conversions
-from {{ ads_raw('bing_ads', 'account_performance_report') }}
+from {{ raw_table('bing_ads', 'account_performance_report') }}
 group by 1
 {% endset %}
 {{ ads_reconcile('bing_ads', raw_daily) }}

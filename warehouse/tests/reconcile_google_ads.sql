@@ -8,7 +8,7 @@ select
     sum(metrics__impressions) as impressions,
     sum(metrics__clicks) as clicks,
     sum(metrics__conversions) as conversions
-from {{ ads_raw('google_ads', 'ad_performance') }}
+from {{ raw_table('google_ads', 'ad_performance') }}
 group by 1
 {% endset %}
 {{ ads_reconcile('google_ads', raw_daily) }}

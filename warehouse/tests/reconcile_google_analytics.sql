@@ -8,12 +8,12 @@
 {% set raw_sessions %}
 with params as (
     select _dlt_parent_id, value__int_value as ga_session_id
-    from "raw_{{ gata_tenant() }}__google_analytics"."events__event_params"
+    from {{ raw_table('google_analytics', 'events__event_params') }}
     where key = 'ga_session_id'
 ),
 sessions as (
     select e.user_pseudo_id, p.ga_session_id, min(e.event_timestamp) as start_us
-    from "raw_{{ gata_tenant() }}__google_analytics"."events" e
+    from {{ raw_table('google_analytics', 'events') }} e
     join params p on p._dlt_parent_id = e._dlt_id
     group by 1, 2
 )

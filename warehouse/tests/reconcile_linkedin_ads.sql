@@ -8,7 +8,7 @@ select
     sum(impressions) as impressions,
     sum(clicks) as clicks,
     sum(external_website_conversions) as conversions
-from {{ ads_raw('linkedin_ads', 'ad_analytics') }}
+from {{ raw_table('linkedin_ads', 'ad_analytics') }}
 group by 1
 {% endset %}
 {{ ads_reconcile('linkedin_ads', raw_daily) }}

@@ -10,7 +10,7 @@
 {% set raw_sessions %}
 with events as (
     select distinct properties__distinct_id as distinct_id, properties__time as t
-    from "raw_{{ gata_tenant() }}__mixpanel"."events"
+    from {{ raw_table('mixpanel', 'events') }}
 ),
 starts as (
     select r.distinct_id, r.t

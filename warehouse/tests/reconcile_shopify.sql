@@ -10,6 +10,6 @@ select
     cast(timezone('UTC', strptime(created_at, '%Y-%m-%dT%H:%M:%S%z')) as date) as order_date,
     cast(total_price as decimal(18,2)) as total_price,
     financial_status in ('paid', 'partially_refunded') as is_paid
-from "raw_{{ gata_tenant() }}__shopify"."orders"
+from {{ raw_table('shopify', 'orders') }}
 {% endset %}
 {{ reconcile_orders('shopify', raw_orders) }}

@@ -8,7 +8,7 @@ select
     sum(cast(metrics__impressions as bigint)) as impressions,
     sum(cast(metrics__clicks as bigint)) as clicks,
     sum(cast(metrics__conversion as double)) as conversions
-from {{ ads_raw('tiktok_ads', 'ads_reports_daily') }}
+from {{ raw_table('tiktok_ads', 'ads_reports_daily') }}
 group by 1
 {% endset %}
 {{ ads_reconcile('tiktok_ads', raw_daily) }}

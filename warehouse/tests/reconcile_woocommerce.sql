@@ -11,6 +11,6 @@ select
     cast(left(cast(date_created_gmt as varchar), 10) as date) as order_date,
     cast(total as decimal(18,2)) as total_price,
     status in ('processing', 'completed') as is_paid
-from "raw_{{ gata_tenant() }}__woocommerce"."orders"
+from {{ raw_table('woocommerce', 'orders') }}
 {% endset %}
 {{ reconcile_orders('woocommerce', raw_orders) }}

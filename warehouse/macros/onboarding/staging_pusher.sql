@@ -38,7 +38,7 @@ from bundled
 {%- endfor %}
 {{ name }} as (
     select p.*{% for child in children %}, coalesce({{ name }}_c{{ loop.index }}_agg.items, []) as "{{ child['field'] }}"{% endfor %}
-    from "{{ dataset }}"."{{ table }}" p
+    from tenant."{{ dataset }}"."{{ table }}" p
     {%- for child in children %}
     left join {{ name }}_c{{ loop.index }}_agg on {{ name }}_c{{ loop.index }}_agg._dlt_parent_id = p._dlt_id
     {%- endfor %}

@@ -29,6 +29,19 @@
     {{ return(prefix ~ '_' ~ gata_tenant() ~ '__' ~ name) }}
 {%- endmacro %}
 
+{# A landed raw table of the current tenant, in its own database: tenant."raw_{tenant}__{connector}"."{table}" #}
+{% macro raw_table(connector, table) -%}
+tenant."raw_{{ gata_tenant() }}__{{ connector }}"."{{ table }}"
+{%- endmacro %}
+
+{# Whether a raw landed table exists (dlt creates a child table only once a list had items). #}
+{% macro raw_table_exists(connector, table) -%}
+{%- if not execute -%}{{ return(true) }}{%- endif -%}
+{%- set rel = adapter.get_relation(database='tenant', schema='raw_' ~ gata_tenant() ~ '__' ~ connector,
+                                   identifier=table) -%}
+{{ return(rel is not none) }}
+{%- endmacro %}
+
 {# SQL list literal of strings #}
 {% macro sql_list(values) -%}
     {%- if values | length == 0 -%}(null){%- else -%}({% for v in values %}'{{ v | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor %}){%- endif -%}

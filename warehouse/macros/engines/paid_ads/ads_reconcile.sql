@@ -34,19 +34,6 @@ where raw.report_date is null
    or abs(coalesce(raw.conversions, 0) - coalesce(star.conversions, 0)) > 1e-6
 {%- endmacro %}
 
-{# A raw landed table of the current tenant: "raw_{tenant}__{connector}"."{table}" #}
-{% macro ads_raw(connector, table) -%}
-"raw_{{ gata_tenant() }}__{{ connector }}"."{{ table }}"
-{%- endmacro %}
-
-{# Whether a raw landed table exists (dlt creates a child table only once a list had items). #}
-{% macro ads_raw_exists(connector, table) -%}
-{%- if not execute -%}{{ return(true) }}{%- endif -%}
-{%- set rel = adapter.get_relation(database=target.database, schema='raw_' ~ gata_tenant() ~ '__' ~ connector,
-                                   identifier=table) -%}
-{{ return(rel is not none) }}
-{%- endmacro %}
-
 {#
   Raw daily totals of a Meta connector (Facebook / Instagram share the API): spend
   strings to decimal, conversions from the actions child table with the tenant's
@@ -60,11 +47,11 @@ select
     sum(cast(i.impressions as bigint)) as impressions,
     sum(cast(i.clicks as bigint)) as clicks,
     coalesce(sum(a.conversions), 0) as conversions
-from {{ ads_raw(connector, 'facebook_insights') }} i
+from {{ raw_table(connector, 'facebook_insights') }} i
 left join (
-    {%- if ads_raw_exists(connector, 'facebook_insights__actions') %}
+    {%- if raw_table_exists(connector, 'facebook_insights__actions') %}
     select _dlt_parent_id, sum(cast(value as double)) as conversions
-    from {{ ads_raw(connector, 'facebook_insights__actions') }}
+    from {{ raw_table(connector, 'facebook_insights__actions') }}
     where action_type in {{ sql_list(types) }}
     group by _dlt_parent_id
     {%- else %}
