@@ -61,6 +61,19 @@ def test_demo_build_materialises_18_star_tables_with_their_contracts(demo: Paths
             assert build[0] == 0 and build[1] == 0 and build[2] >= 80, (tenant, build)
 
 
+def test_each_tenant_builds_in_its_own_database_and_the_shared_one_holds_no_tenant_relation(demo: Paths) -> None:
+    # the scale design: a tenant's build opens its own small catalog, never every tenant's tables
+    relations = "select schema_name, table_name from duckdb_tables() union all " \
+                "select schema_name, view_name from duckdb_views() where not internal"
+    with duckdb.connect(str(demo.warehouse_db), read_only=True) as con:
+        assert {s for s, _ in con.execute(relations).fetchall()} == {"platform"}
+    for tenant in DEMO:
+        with duckdb.connect(str(demo.tenant_db(tenant)), read_only=True) as con:
+            for schema, name in con.execute(relations).fetchall():
+                owner = schema if schema.startswith("raw_") else name
+                assert f"_{tenant}__" in owner, (tenant, schema, name)
+
+
 def test_rebuilding_changes_no_row(demo: Paths) -> None:
     def digests() -> dict[str, str]:
         out = {}

@@ -114,25 +114,9 @@ coalesce(nullif(regexp_extract({{ url_expr }}, '^(?:[A-Za-z][A-Za-z0-9+.-]*://[^
   read by several extra columns, e.g. GA4's event_params).
 #}
 {% macro commerce_intermediate(master_model, connector, fields, extra_columns=none, parsed=none) -%}
-with source as (
-
-    select *
-    {%- if parsed %},
-        {{ parsed }}
-    {%- endif %}
-    from {{ master_model }}
-    where tenant_slug = '{{ gata_tenant() }}' and source_platform = '{{ connector }}'
-
-)
-
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
-    {{ json_extract_commerce(fields) }}
-    {%- if extra_columns %},
-    {{ extra_columns }}
-    {%- endif %}
-from source
+{%- set columns -%}
+{{ json_extract_commerce(fields) }}{% if extra_columns %},
+    {{ extra_columns }}{% endif %}
+{%- endset -%}
+{{ intermediate_model(master_model, connector, columns, parsed) }}
 {%- endmacro %}

@@ -3,11 +3,7 @@
   Amazon Ads v3 Sponsored Products report spAdvertisedProduct, DAILY: one row per
   product ad per day; ids and money are JSON numbers (cost in the campaign budget currency).
 #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     -- grain
     {{ ads_extract([
         ('report_date',       'date',                           'date'),
@@ -32,6 +28,5 @@ select
         ('sales',             'sales7d',                        'money'),
         ('units_sold',        'units_sold_clicks7d',            'bigint'),
     ]) }}
-from {{ ref('platform_mm__amazon_ads_api_v1_sp_advertised_product') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'amazon_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__amazon_ads_api_v1_sp_advertised_product'), 'amazon_ads', columns) }}

@@ -3,11 +3,7 @@
   Microsoft Advertising Reporting API rows (daily, ad-level columns): one row per
   ad per day per device type and network. Spend is a number in the account currency.
 #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     -- grain
     {{ ads_extract([
         ('report_date',     'time_period',    'date'),
@@ -34,6 +30,5 @@ select
         ('conversions',     'conversions',    'double'),
         ('revenue',         'revenue',        'money'),
     ]) }}
-from {{ ref('platform_mm__bing_ads_api_v1_account_performance_report') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'bing_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__bing_ads_api_v1_account_performance_report'), 'bing_ads', columns) }}

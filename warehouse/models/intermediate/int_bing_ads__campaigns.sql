@@ -1,10 +1,6 @@
 {{ config(alias=tenant_alias('int', 'bing_ads__campaigns'), enabled=gata_has_source('bing_ads')) }}
 {# Microsoft Advertising Campaign Management campaigns: Status Active / Paused / BudgetPaused / Suspended / Deleted. #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     {{ ads_extract([
         ('campaign_id',     'id',             'varchar'),
         ('campaign_name',   'name',           'varchar'),
@@ -13,6 +9,5 @@ select
         ('account_id',      'account_id',     'varchar'),
         ('daily_budget',    'daily_budget',   'money'),
     ]) }}
-from {{ ref('platform_mm__bing_ads_api_v1_campaigns') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'bing_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__bing_ads_api_v1_campaigns'), 'bing_ads', columns) }}

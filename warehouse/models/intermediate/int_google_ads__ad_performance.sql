@@ -3,11 +3,7 @@
   Google Ads GAQL rows FROM ad_group_ad segmented by date and device (one row per
   ad per day per device). cost_micros / 1,000,000 = spend, in the customer's currency.
 #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     -- grain
     {{ ads_extract([
         ('report_date',       'segments__date',             'date'),
@@ -33,6 +29,5 @@ select
         ('conversions',       'metrics__conversions',       'double'),
         ('conversions_value', 'metrics__conversions_value', 'money'),
     ]) }}
-from {{ ref('platform_mm__google_ads_api_v1_ad_performance') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'google_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__google_ads_api_v1_ad_performance'), 'google_ads', columns) }}

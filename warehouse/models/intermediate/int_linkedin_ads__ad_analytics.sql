@@ -6,11 +6,7 @@
   convention): campaign group -> campaign, campaign -> ad_group, creative -> ad.
   costInLocalCurrency is a decimal string in the account's currency.
 #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     -- grain
     {{ ads_extract([
         ('report_date',       linkedin_date('date_range__start'),                 'sql'),
@@ -33,6 +29,5 @@ select
         ('conversions',       'external_website_conversions',                     'double'),
         ('conversion_value',  'conversion_value_in_local_currency',               'money'),
     ]) }}
-from {{ ref('platform_mm__linkedin_ads_api_v1_ad_analytics') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'linkedin_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__linkedin_ads_api_v1_ad_analytics'), 'linkedin_ads', columns) }}

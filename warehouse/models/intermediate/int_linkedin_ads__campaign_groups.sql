@@ -4,11 +4,7 @@
   name is the utm_campaign). Status ACTIVE / PAUSED / DRAFT / ARCHIVED / CANCELED /
   PENDING_DELETION / REMOVED.
 #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     {{ ads_extract([
         ('campaign_id',       'id',                  'varchar'),
         ('campaign_name',     'name',                'varchar'),
@@ -16,6 +12,5 @@ select
         ('account_urn',       'account',             'varchar'),
         ('run_start',         'run_schedule__start', 'epoch_ms'),
     ]) }}
-from {{ ref('platform_mm__linkedin_ads_api_v1_campaign_groups') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'linkedin_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__linkedin_ads_api_v1_campaign_groups'), 'linkedin_ads', columns) }}

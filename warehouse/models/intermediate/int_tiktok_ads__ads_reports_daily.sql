@@ -3,11 +3,7 @@
   TikTok Business API v1.3 report/integrated/get (BASIC, AUCTION_AD, dimensions
   ad_id + stat_time_day): one row per ad per day; EVERY metric is a string.
 #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     -- grain
     {{ ads_extract([
         ('report_date',       'dimensions__stat_time_day',             'date'),
@@ -30,6 +26,5 @@ select
         ('conversions',       'metrics__conversion',                   'double'),
         ('purchase_value',    'metrics__total_complete_payment_rate',  'money'),
     ]) }}
-from {{ ref('platform_mm__tiktok_ads_api_v1_ads_reports_daily') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'tiktok_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__tiktok_ads_api_v1_ads_reports_daily'), 'tiktok_ads', columns) }}

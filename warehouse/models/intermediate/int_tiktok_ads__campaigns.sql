@@ -4,11 +4,7 @@
   keeps its last operation_status and says CAMPAIGN_STATUS_DELETE in secondary_status,
   so status is DELETE then.
 #}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     {{ ads_extract([
         ('campaign_id',       'campaign_id',       'varchar'),
         ('campaign_name',     'campaign_name',     'varchar'),
@@ -20,6 +16,5 @@ select
         ('advertiser_id',     'advertiser_id',     'varchar'),
         ('daily_budget',      'budget',            'money'),
     ]) }}
-from {{ ref('platform_mm__tiktok_ads_api_v1_campaigns') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = 'tiktok_ads'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__tiktok_ads_api_v1_campaigns'), 'tiktok_ads', columns) }}

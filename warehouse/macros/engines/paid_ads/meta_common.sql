@@ -14,11 +14,7 @@
 
 {# /insights at ad level, time_increment=1: one row per ad per day; every number is a string. #}
 {% macro meta_int_insights(connector) -%}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     -- grain
     {{ ads_extract([
         ('report_date',        'date_start',         'date'),
@@ -48,18 +44,13 @@ select
     {{ ads_extract([
         ('actions',            meta_action_list('actions'), 'sql'),
     ]) }}
-from {{ ref('platform_mm__facebook_ads_api_v1_facebook_insights') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = '{{ connector }}'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__facebook_ads_api_v1_facebook_insights'), connector, columns) }}
 {%- endmacro %}
 
 {# /act_{id}/campaigns: status is the configured status (ACTIVE, PAUSED, DELETED, ARCHIVED). #}
 {% macro meta_int_campaigns(connector) -%}
-select
-    tenant_slug,
-    source_platform,
-    dlt_load_id,
-    loaded_at,
+{%- set columns %}
     {{ ads_extract([
         ('campaign_id',        'id',                 'varchar'),
         ('campaign_name',      'name',               'varchar'),
@@ -68,9 +59,8 @@ select
         ('account_id',         'account_id',         'varchar'),
         ('objective',          'objective',          'varchar'),
     ]) }}
-from {{ ref('platform_mm__facebook_ads_api_v1_campaigns') }}
-where tenant_slug = '{{ gata_tenant() }}'
-  and source_platform = '{{ connector }}'
+{%- endset %}
+{{ intermediate_model(ref('platform_mm__facebook_ads_api_v1_campaigns'), connector, columns) }}
 {%- endmacro %}
 
 {# A Meta action list of the payload as typed structs (dlt's _dlt_* bookkeeping dropped). #}
