@@ -34,6 +34,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         "tenants_file": str(paths.tenants_file),
         "warehouse": str(paths.warehouse_db),
         "warehouse_exists": paths.warehouse_db.exists(),
+        "tenant_databases": str(paths.tenant_dbs_dir),
         "dlt_pipelines": str(paths.dlt_dir),
         "dbt_artifacts": str(paths.dbt_dir),
         "semantic_configs": str(paths.semantic_configs_dir),
