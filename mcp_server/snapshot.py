@@ -100,6 +100,19 @@ class Snapshot:
                 self._compiled.popitem(last=False)
         return value
 
+    def inherit(self, old: Snapshot) -> None:
+        """Take over the previous snapshot's semantic models and compiled queries of every tenant
+        whose config is unchanged: both depend on the config alone (queries compile against
+        unbound tables), so a publish that changed one tenant costs one tenant's warm-up, not
+        every tenant's."""
+        with old._lock:
+            same = {t for t in self.configs if old.yaml_text.get(t) == self.yaml_text[t]}
+            kept_semantics = {t: s for t, s in old._semantics.items() if t in same}
+            kept_compiled = [(k, v) for k, v in old._compiled.items() if k[0] in same]
+        with self._lock:
+            self._semantics.update(kept_semantics)
+            self._compiled.update(kept_compiled)
+
     def warm(self) -> None:
         """Build each tenant's semantic models and compile one query, so first calls are fast."""
         from semantic_configs.semantics import QuerySpec
@@ -107,6 +120,8 @@ class Snapshot:
         for tenant in self.tenants:
             if self._retired:
                 return
+            if tenant in self._semantics:  # inherited, or already asked for
+                continue
             try:
                 semantics = self.semantics(tenant)
                 semantics.compile(QuerySpec(metrics=[min(semantics.metrics)]), limit=1)
@@ -186,6 +201,8 @@ class SnapshotManager:
                     log.exception("cannot open snapshot %s; still serving %s", path, self._snapshot.version)
                     return self._snapshot
                 old, self._snapshot, self._target = self._snapshot, new, target
+                if old is not None:
+                    new.inherit(old)
                 log.info("serving snapshot %s (%d tenants)", new.version, len(new.configs))
                 threading.Thread(target=new.warm, name=f"warm-{new.version}", daemon=True).start()
                 if old is not None:

@@ -123,6 +123,29 @@ def test_snapshot_manager_switches_on_a_new_target(demo: Paths, tmp_path: Path) 
     manager.close()
 
 
+def test_a_new_snapshot_reuses_the_compiled_models_of_unchanged_tenants_only(demo: Paths, tmp_path: Path) -> None:
+    # a publish that changed one tenant must not make the server rebuild every tenant's models
+    serving = tmp_path / "home" / "serving"
+    serving.mkdir(parents=True)
+    current = os.readlink(demo.serving_dir / "current")
+    shutil.copytree(demo.serving_dir / current, serving / "v1")
+    (serving / "current").symlink_to("v1")
+    manager = SnapshotManager(Paths(tmp_path / "home", demo.tenants_file))
+    with manager.use() as first:
+        before = {t: first.semantics(t) for t in first.tenants}
+    shutil.copytree(demo.serving_dir / current, serving / "v2")
+    changed = serving / "v2" / "semantic_configs" / "wayne_enterprises.yaml"
+    changed.write_text(changed.read_text() + "# rebuilt\n")
+    (serving / ".tmp").symlink_to("v2")
+    os.replace(serving / ".tmp", serving / "current")
+    with manager.use() as second:
+        assert second.version == "v2"
+        assert second.semantics("tyrell_corp") is before["tyrell_corp"]
+        assert second.semantics("stark_industries") is before["stark_industries"]
+        assert second.semantics("wayne_enterprises") is not before["wayne_enterprises"]
+    manager.close()
+
+
 def test_response_size_cap_truncates_with_a_flag(demo: Paths) -> None:
     mcp = build_server(demo, Scope("tyrell_corp"), config=ServerConfig(max_response_bytes=6000))
 
