@@ -33,12 +33,6 @@ def current_version(paths: Paths) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def tenant_of(table: str) -> str | None:
-    """fct_{tenant}__orders -> tenant (star tables carry their tenant in the name)."""
-    prefix, _, rest = table.partition("_")
-    return rest.split("__")[0] if prefix in ("fct", "dim") and "__" in rest else None
-
-
 def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
     """Snapshot the build warehouse's serving tables and configs; returns the new version dir.
 

@@ -2,9 +2,9 @@
 
 One dlt pipeline per tenant x connector, one dataset per pair
 (``raw_{tenant}__{connector}``) in the tenant's own database file, one table per
-catalog object, ``merge`` on the
-API's primary keys (so landing the same days again changes nothing), nested lists
-as dlt child tables, and dlt's load ids kept on every row for lineage.
+catalog object, ``merge`` on the API's primary keys (so landing the same days
+again changes nothing), nested lists as dlt child tables, and dlt's load ids kept
+on every row for lineage.
 """
 
 from __future__ import annotations
@@ -82,7 +82,6 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
         destination=dlt.destinations.duckdb(str(paths.tenant_db(tenant)), enable_dataset_name_normalization=False),
         dataset_name=dataset,
         pipelines_dir=str(paths.dlt_dir),
-        progress="log" if False else None,
     )
     started = datetime.now(UTC)
     try:

@@ -1,9 +1,11 @@
-"""Run dbt for one tenant at a time, in process.
+"""Run dbt for one tenant at a time, each in a child process.
 
 Each tenant's build is one ``dbt build`` of the shared models with the tenant's
 vars (slug, source mix, business logic, DNA routing). A tenant's broken data fails
 its own invocation only; the others build. The graph is the same size whatever
-the number of tenants, so one tenant's build costs the same at 3 tenants or 100.
+the number of tenants, and the build opens only the shared warehouse (master
+models, platform tables) and the tenant's own database, so one tenant's build
+costs the same at 3 tenants or 100.
 """
 
 from __future__ import annotations
