@@ -103,18 +103,22 @@ def test_check_tables_rejects_foreign_tables() -> None:
             check_tables(sql, sem)  # type: ignore[arg-type]
 
 
+def publish_copy(demo: Paths, serving: Path, version: str) -> Path:
+    """Publish a copy of the demo's current snapshot as `version` (the link swapped in one rename)."""
+    serving.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(demo.serving_dir / os.readlink(demo.serving_dir / "current"), serving / version)
+    (serving / ".tmp").symlink_to(version)
+    os.replace(serving / ".tmp", serving / "current")
+    return serving / version
+
+
 def test_snapshot_manager_switches_on_a_new_target(demo: Paths, tmp_path: Path) -> None:
     serving = tmp_path / "home" / "serving"
-    serving.mkdir(parents=True)
-    current = os.readlink(demo.serving_dir / "current")
-    shutil.copytree(demo.serving_dir / current, serving / "v1")
-    (serving / "current").symlink_to("v1")
+    publish_copy(demo, serving, "v1")
     manager = SnapshotManager(Paths(tmp_path / "home", demo.tenants_file))
     with manager.use() as first:
         assert first.version == "v1" and "tyrell_corp" in first.tenants
-        shutil.copytree(demo.serving_dir / current, serving / "v2")
-        (serving / ".tmp").symlink_to("v2")
-        os.replace(serving / ".tmp", serving / "current")
+        publish_copy(demo, serving, "v2")
         with manager.use() as second:
             assert second.version == "v2"
         assert first.con.execute("select 1").fetchone() == (1,)  # still open for the query in flight
@@ -126,18 +130,12 @@ def test_snapshot_manager_switches_on_a_new_target(demo: Paths, tmp_path: Path) 
 def test_a_new_snapshot_reuses_the_compiled_models_of_unchanged_tenants_only(demo: Paths, tmp_path: Path) -> None:
     # a publish that changed one tenant must not make the server rebuild every tenant's models
     serving = tmp_path / "home" / "serving"
-    serving.mkdir(parents=True)
-    current = os.readlink(demo.serving_dir / "current")
-    shutil.copytree(demo.serving_dir / current, serving / "v1")
-    (serving / "current").symlink_to("v1")
+    publish_copy(demo, serving, "v1")
     manager = SnapshotManager(Paths(tmp_path / "home", demo.tenants_file))
     with manager.use() as first:
         before = {t: first.semantics(t) for t in first.tenants}
-    shutil.copytree(demo.serving_dir / current, serving / "v2")
-    changed = serving / "v2" / "semantic_configs" / "wayne_enterprises.yaml"
+    changed = publish_copy(demo, serving, "v2") / "semantic_configs" / "wayne_enterprises.yaml"
     changed.write_text(changed.read_text() + "# rebuilt\n")
-    (serving / ".tmp").symlink_to("v2")
-    os.replace(serving / ".tmp", serving / "current")
     with manager.use() as second:
         assert second.version == "v2"
         assert second.semantics("tyrell_corp") is before["tyrell_corp"]
