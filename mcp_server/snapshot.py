@@ -202,11 +202,10 @@ class SnapshotManager:
                     return self._snapshot
                 old, self._snapshot, self._target = self._snapshot, new, target
                 if old is not None:
-                    new.inherit(old)
+                    new.inherit(old)  # before warming: only changed tenants need it
+                    old.retire()
                 log.info("serving snapshot %s (%d tenants)", new.version, len(new.configs))
                 threading.Thread(target=new.warm, name=f"warm-{new.version}", daemon=True).start()
-                if old is not None:
-                    old.retire()
             return self._snapshot
 
     @contextmanager

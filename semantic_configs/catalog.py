@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 GRAINS = ("day", "week", "month", "quarter", "year")
+# every dated semantic model's internal dimension holding the untruncated day: date filters and
+# date_range compare it, whatever the time_grain (the generator writes it, the compiler reads it)
+DATE_FILTER = "filter_date"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ import ibis
 from boring_semantic_layer import from_config
 from pydantic import BaseModel, ConfigDict, Field
 
+from semantic_configs.catalog import DATE_FILTER
+
 Operator = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not in", "like", "ilike", "is null", "is not null"]
 OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
 Grain = Literal["day", "week", "month", "quarter", "year"]
@@ -190,7 +192,7 @@ class TenantSemantics:
 
     def _day_field(self, model: str) -> str:
         """The untruncated day of a model: what date filters compare, whatever the time_grain."""
-        return f"{model}.filter_date" if self.config["semantic_models"][model].get("joins") else "filter_date"
+        return f"{model}.{DATE_FILTER}" if self.config["semantic_models"][model].get("joins") else DATE_FILTER
 
     def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any]:
         if f.field == "date":
