@@ -14,11 +14,13 @@ from email.utils import parsedate_to_datetime
 
 import duckdb
 
+from ingestion.landing import dataset_name
+
 Totals = dict[str, Decimal]
 
 
 def _rows(con: duckdb.DuckDBPyConnection, tenant: str, connector: str, sql: str) -> list[tuple]:
-    return con.execute(sql.replace("{ds}", f'"raw_{tenant}__{connector}"')).fetchall()
+    return con.execute(sql.replace("{ds}", f'"{dataset_name(tenant, connector)}"')).fetchall()
 
 
 def _cents(value: object) -> Decimal:
