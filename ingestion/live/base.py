@@ -22,6 +22,9 @@ from typing import Any
 
 import dlt
 import requests
+from dlt.common.configuration import resolve_configuration
+from dlt.common.configuration.specs import RuntimeConfiguration
+from dlt.sources.helpers.requests.retry import Client
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import AuthConfigBase
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
@@ -114,9 +117,18 @@ class LiveContext:
         return self.settings.page_size or default
 
     def client(self, base_url: str, auth: AuthConfigBase | None = None, headers: Mapping[str, str] | None = None,
-               paginator: BasePaginator | None = None, data_selector: str | None = None) -> RESTClient:
+               paginator: BasePaginator | None = None, data_selector: str | None = None,
+               retry_condition: Callable[[requests.Response | None, BaseException | None], bool] | None = None,
+               ) -> RESTClient:
+        """dlt's RESTClient on dlt's retrying session (429 + Retry-After, 5xx, connection errors);
+        ``retry_condition`` adds a vendor's own transient errors (Meta throttles with HTTP 400)."""
+        config = resolve_configuration(RuntimeConfiguration())
+        session = Client(raise_for_status=False, retry_condition=retry_condition,
+                         request_timeout=config.request_timeout, request_max_attempts=config.request_max_attempts,
+                         request_backoff_factor=config.request_backoff_factor,
+                         request_max_retry_delay=config.request_max_retry_delay).session
         return RESTClient(base_url=base_url, auth=auth, headers=dict(headers or {}), paginator=paginator,
-                          data_selector=data_selector)
+                          data_selector=data_selector, session=session)
 
     def window(self, start: date, end: date, key: str = "last_day") -> tuple[date, date]:
         """Days to fetch: the caller's window on a first load, then from the cursor minus the lookback."""
@@ -139,6 +151,13 @@ class LiveContext:
         else:
             raise exc
         return LiveSourceError(self.secrets.redact(message), kind=kind)
+
+
+def get_json(client: RESTClient, path: str, **kwargs: Any) -> Any:
+    """One retried GET whose error status raises (``RESTClient.get`` leaves that to the caller)."""
+    response = client.get(path, **kwargs)
+    response.raise_for_status()
+    return response.json()
 
 
 def compact(obj: Any) -> str:

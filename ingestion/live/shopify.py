@@ -26,7 +26,7 @@ from dlt.sources.helpers.rest_client.auth import APIKeyAuth
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
 from gata.errors import LiveSourceError
-from ingestion.live.base import LiveContext, json_body
+from ingestion.live.base import LiveContext, get_json, json_body
 
 API_VERSION = "2024-01"
 REQUIRED_SCOPES = ("read_orders", "read_products")
@@ -49,9 +49,9 @@ def read_error(response) -> tuple[str | None, str]:
 def check(ctx: LiveContext) -> str:
     client = _client(ctx)
     try:
-        shop = client.get("shop.json").json()["shop"]
-        scopes = {s["handle"] for s in client.get(f"{ctx.base_url(f'https://{ctx.settings.shop_domain}')}"
-                                                  "/admin/oauth/access_scopes.json").json()["access_scopes"]}
+        shop = get_json(client, "shop.json")["shop"]
+        root = ctx.base_url(f"https://{ctx.settings.shop_domain}")
+        scopes = {s["handle"] for s in get_json(client, f"{root}/admin/oauth/access_scopes.json")["access_scopes"]}
     except requests.RequestException as exc:
         raise ctx.fail("reading the shop", exc, read_error) from None
     missing = [s for s in REQUIRED_SCOPES if s not in scopes]
