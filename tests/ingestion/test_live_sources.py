@@ -17,6 +17,7 @@ END = date(2026, 10, 31)
 FAMILIES = {
     "shopify": {"ecommerce": ["shopify"]},
     "meta": {"paid_ads": ["facebook_ads", "instagram_ads"]},
+    "ga4": {"analytics": ["google_analytics"]},
 }
 
 
