@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from tests.conftest import tenant_body
 from tests.ingestion.live_support import landed_rows, paths_in, tenant_with
 
 END = date(2026, 10, 31)
+START = END - timedelta(days=2)
 # fake family -> a tenant's sources using it
 FAMILIES = {
     "shopify": {"ecommerce": ["shopify"]},
@@ -27,27 +28,47 @@ def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.05")
 
 
+def _new_day_only(family: str, fam) -> None:
+    """What the refresh fetched: the new day's records (and, for a shop, orders changed since)."""
+    keys = fam.served_keys
+    if family == "meta":
+        assert {d for _, d in keys["facebook_insights"]} == {END.isoformat()}
+    elif family == "ga4":
+        assert {datetime.fromtimestamp(ts / 1e6, UTC).date() for _, ts, _ in keys["events"]} == {END}
+    else:
+        orders = {o["id"]: o for o in fam.records("shopify")["orders"]}
+        cursor = datetime(END.year, END.month, END.day, tzinfo=UTC)
+        new = {i for i, o in orders.items() if datetime.fromisoformat(o["created_at"]) >= cursor}
+        changed = {i for i, o in orders.items() if datetime.fromisoformat(o["updated_at"]) >= cursor}
+        assert new and new <= set(keys["orders"]) == changed
+        assert not keys.get("products")  # the catalog did not change since the first load
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("family", list(FAMILIES))
-def test_live_landing_equals_mock_landing(family, tmp_path, monkeypatch):
-    """Throttled, failing once, paginated in small pages, a field added on the last day: same rows as the mock."""
-    sources = FAMILIES[family]
-    body = tenant_body(sources, days=3, volume=0.3, end_date=str(END))
+def test_live_landing_equals_mock_and_refresh_fetches_only_the_new_day(family, tmp_path, monkeypatch):
+    """Throttled, failing once, paged in small pages, a field added on the new day: the live tenant lands
+    the mock's rows exactly (money to the cent), and a refresh asks the API only for what is new."""
+    body = tenant_body(FAMILIES[family], days=3, volume=0.3, end_date=str(END))
     mock = tenant_with("acme_live", body)
     connectors = mock.connectors
-    with fake_apis(mock, connectors, faults=Faults(field_added_on=END)) as apis:
+    faults = Faults(field_added_on=END)
+    with fake_apis(mock, connectors, today=END - timedelta(days=1), start=START, faults=faults) as apis:
         for k, v in secret_env(apis, "acme_live", connectors).items():
             monkeypatch.setenv(k, v)
-        live = tenant_with("acme_live", body, live_settings(apis, connectors, page_size=7))
-        land_tenant(mock, paths=paths_in(tmp_path / "mock"))
-        results = land_tenant(live, paths=paths_in(tmp_path / "live"))
-        fam = apis[family]
-    assert [r.error for r in results] == [None] * len(connectors)
-    assert fam.served["_throttled"] >= 1 and fam.requests > 3
+        live = tenant_with("acme_live", body, live_settings(apis, connectors, page_size=7, lookback_days=0))
+        fam, live_paths = apis[family], paths_in(tmp_path / "live")
+        first = land_tenant(live, START, END - timedelta(days=1), live_paths)
+        assert [r.error for r in first] == [None] * len(connectors)
+        assert fam.served["_throttled"] >= 1 and fam.requests > 3
+        fam.today = END  # a day passes at the vendor
+        fam.reset_counts()
+        again = land_tenant(live, END - timedelta(days=1), END, live_paths)  # as `gata refresh` asks
+        assert [r.error for r in again] == [None] * len(connectors)
+        _new_day_only(family, fam)
+    land_tenant(mock, START, END, paths_in(tmp_path / "mock"))
     for connector in connectors:
         want = landed_rows(paths_in(tmp_path / "mock"), "acme_live", connector)
-        got = landed_rows(paths_in(tmp_path / "live"), "acme_live", connector, columns_of=paths_in(tmp_path / "mock"))
+        got = landed_rows(live_paths, "acme_live", connector, columns_of=paths_in(tmp_path / "mock"))
         assert want and got == want, connector
-        assert read_cursor("acme_live", connector, paths_in(tmp_path / "live"))
-    for obj, keys in fam.served_keys.items():
-        assert len(keys) == len(set(keys)), f"{obj}: a record was served twice"
+        assert read_cursor("acme_live", connector, live_paths)
