@@ -13,7 +13,7 @@ settings its API has, so a misspelt ``acount_id`` fails at load time, not at 3am
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 # connector -> (required settings, optional settings); every connector also takes
 # base_url, lookback_days and page_size
@@ -75,6 +75,17 @@ class LiveConnector(BaseModel):
     site_url: HttpUrl | None = None
     project_id: str | None = None
     dataset: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_secrets(cls, data: object) -> object:
+        secret_names = {n for names in SECRETS.values() for n in names}
+        leaked = sorted(k for k in data if k in secret_names) if isinstance(data, dict) else []
+        if leaked:
+            raise ValueError(f"{', '.join(leaked)} is a secret and never goes in tenants.yaml: set it as the "
+                             "environment variable SOURCES__{TENANT}__{CONNECTOR}__" + leaked[0].upper()
+                             + " or in .dlt/secrets.toml (see README, Connect a real account)")
+        return data
 
     def settings(self) -> dict[str, object]:
         return self.model_dump(exclude_none=True, exclude={"base_url", "lookback_days", "page_size"})
