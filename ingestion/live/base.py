@@ -145,7 +145,7 @@ class LiveContext:
             kind, vendor = (read_error(response) if read_error else (None, ""))
             kind = kind or STATUS_KINDS.get(response.status_code, "api")
             vendor = vendor or (response.text or "")[:300]
-            message = f"{where}: {what} failed with HTTP {response.status_code}: {vendor.strip()}. Fix: {FIX[kind]}"
+            message = f"{where}: {what} failed with HTTP {response.status_code}: {vendor.strip().rstrip('.')}. Fix: {FIX[kind]}"
         elif isinstance(exc, requests.RequestException):
             kind, message = "api", f"{where}: {what} failed: cannot reach the API ({type(exc).__name__}). Fix: {FIX['api']}"
         else:

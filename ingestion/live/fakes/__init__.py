@@ -7,6 +7,7 @@ that point a tenant at them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from gata.live_config import secret_env_name
@@ -37,7 +38,7 @@ def fake_apis(tenant: Tenant, connectors: list[str], today: date | None = None, 
     for c in connectors:
         key = FAMILY[c]
         if key not in families:
-            families[key] = _family_class(key)(tenant, faults or Faults(), today, start)
+            families[key] = _family_class(key)(tenant, replace(faults or Faults()), today, start)  # own copy each
     return FakeApis(families)
 
 
