@@ -1,15 +1,14 @@
-"""Helpers for live-source tests: land one tenant from the mock and live against the fakes, compare."""
+"""Helpers for live-source tests: tenants with a live block, homes to land them in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from gata.settings import Paths
 from gata.tenants import Tenant, parse_tenants
-from ingestion import dna
-from ingestion.landing import dataset_name
+from ingestion.live.fakes.compare import landed_rows
+
+__all__ = ["landed_rows", "paths_in", "tenant_with"]
 
 
 def tenant_with(slug: str, body: dict, live: dict | None = None) -> Tenant:
@@ -19,21 +18,3 @@ def tenant_with(slug: str, body: dict, live: dict | None = None) -> Tenant:
 def paths_in(root: Path) -> Paths:
     root.mkdir(parents=True, exist_ok=True)
     return Paths(home=root, tenants_file=root / "tenants.yaml")
-
-
-def landed_rows(paths: Paths, tenant: str, connector: str, columns_of: Paths | None = None) -> dict[str, list[tuple]]:
-    """Every landed table of a connector as a sorted list of rows, dlt bookkeeping columns left out.
-
-    ``columns_of`` restricts the columns to those the other landing has (a live source
-    may land a field the API added, which the mock does not know).
-    """
-    ds = dataset_name(tenant, connector)
-    out: dict[str, list[tuple]] = {}
-    with duckdb.connect(str((columns_of or paths).tenant_db(tenant)), read_only=True) as ref:
-        shape = dna.dataset_columns(ref, ds)
-    with duckdb.connect(str(paths.tenant_db(tenant)), read_only=True) as con:
-        for table, cols in shape.items():
-            names = sorted(c for c in cols if not c.startswith("_dlt"))
-            select = ", ".join(f'"{c}"' for c in names)
-            out[table] = sorted(con.execute(f'select {select} from "{ds}"."{table}"').fetchall(), key=repr)
-    return out
