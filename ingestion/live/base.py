@@ -27,7 +27,7 @@ from dlt.common.configuration.specs import RuntimeConfiguration
 from dlt.sources.helpers.requests.retry import Client
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import AuthConfigBase
-from dlt.sources.helpers.rest_client.paginators import BasePaginator
+from dlt.sources.helpers.rest_client.paginators import BasePaginator, PageNumberPaginator
 
 from gata.catalog import catalog
 from gata.errors import LiveSourceError
@@ -162,3 +162,17 @@ def get_json(client: RESTClient, path: str, **kwargs: Any) -> Any:
 
 def compact(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"), sort_keys=True)
+
+
+class TotalPagesHeaderPaginator(PageNumberPaginator):
+    """``page``/``per_page`` paging that stops at the total-pages header (WooCommerce's ``X-WP-TotalPages``)."""
+
+    def __init__(self, header: str, page_param: str = "page") -> None:
+        super().__init__(base_page=1, page_param=page_param, total_path=None, stop_after_empty_page=True)
+        self.header = header
+
+    def update_state(self, response: requests.Response, data: list[Any] | None = None) -> None:
+        super().update_state(response, data)
+        total = response.headers.get(self.header)
+        if total is not None and self.current_value > int(total):
+            self._has_next_page = False

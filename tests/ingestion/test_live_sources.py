@@ -19,6 +19,7 @@ FAMILIES = {
     "shopify": {"ecommerce": ["shopify"]},
     "meta": {"paid_ads": ["facebook_ads", "instagram_ads"]},
     "ga4": {"analytics": ["google_analytics"]},
+    "woocommerce": {"ecommerce": ["woocommerce"]},
 }
 
 
@@ -35,6 +36,12 @@ def _new_day_only(family: str, fam) -> None:
         assert {d for _, d in keys["facebook_insights"]} == {END.isoformat()}
     elif family == "ga4":
         assert {datetime.fromtimestamp(ts / 1e6, UTC).date() for _, ts, _ in keys["events"]} == {END}
+    elif family == "woocommerce":
+        orders = {o["id"]: o for o in fam.records("woocommerce")["orders"]}
+        new = {i for i, o in orders.items() if o["date_created_gmt"] >= END.isoformat()}
+        changed = {i for i, o in orders.items() if o["date_modified_gmt"] > f"{END}T00:00:00"}
+        assert new and new <= set(keys["orders"]) == changed
+        assert not keys.get("products")
     else:
         orders = {o["id"]: o for o in fam.records("shopify")["orders"]}
         cursor = datetime(END.year, END.month, END.day, tzinfo=UTC)

@@ -15,7 +15,8 @@ from gata.tenants import Tenant
 from ingestion.live.fakes.server import FakeApis, Family, Faults
 
 # connector -> fake family key
-FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4"}
+FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4",
+          "woocommerce": "woocommerce"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -25,6 +26,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "woocommerce":
+        from ingestion.live.fakes.woocommerce import FakeWooCommerce
+        return FakeWooCommerce
     from ingestion.live.fakes.ga4 import FakeGa4
     return FakeGa4
 
