@@ -20,6 +20,7 @@ FAMILIES = {
     "meta": {"paid_ads": ["facebook_ads", "instagram_ads"]},
     "ga4": {"analytics": ["google_analytics"]},
     "woocommerce": {"ecommerce": ["woocommerce"]},
+    "tiktok": {"paid_ads": ["tiktok_ads"]},
 }
 
 
@@ -34,6 +35,8 @@ def _new_day_only(family: str, fam) -> None:
     keys = fam.served_keys
     if family == "meta":
         assert {d for _, d in keys["facebook_insights"]} == {END.isoformat()}
+    elif family == "tiktok":
+        assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":
         assert {datetime.fromtimestamp(ts / 1e6, UTC).date() for _, ts, _ in keys["events"]} == {END}
     elif family == "woocommerce":

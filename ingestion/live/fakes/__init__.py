@@ -16,7 +16,7 @@ from ingestion.live.fakes.server import FakeApis, Family, Faults
 
 # connector -> fake family key
 FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4",
-          "woocommerce": "woocommerce"}
+          "woocommerce": "woocommerce", "tiktok_ads": "tiktok"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -26,6 +26,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "tiktok":
+        from ingestion.live.fakes.tiktok import FakeTikTok
+        return FakeTikTok
     if key == "woocommerce":
         from ingestion.live.fakes.woocommerce import FakeWooCommerce
         return FakeWooCommerce
