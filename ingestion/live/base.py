@@ -146,6 +146,8 @@ class LiveContext:
             kind = kind or STATUS_KINDS.get(response.status_code, "api")
             vendor = vendor or (response.text or "")[:300]
             message = f"{where}: {what} failed with HTTP {response.status_code}: {vendor.strip().rstrip('.')}. Fix: {FIX[kind]}"
+        elif isinstance(exc, requests.JSONDecodeError):
+            kind, message = "api", f"{where}: {what} failed: the API answered something that is not JSON. Fix: {FIX['api']}"
         elif isinstance(exc, requests.RequestException):
             kind, message = "api", f"{where}: {what} failed: cannot reach the API ({type(exc).__name__}). Fix: {FIX['api']}"
         else:

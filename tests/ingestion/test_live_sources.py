@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -21,6 +22,7 @@ FAMILIES = {
     "ga4": {"analytics": ["google_analytics"]},
     "woocommerce": {"ecommerce": ["woocommerce"]},
     "tiktok": {"paid_ads": ["tiktok_ads"]},
+    "bigcommerce": {"ecommerce": ["bigcommerce"]},
 }
 
 
@@ -39,6 +41,13 @@ def _new_day_only(family: str, fam) -> None:
         assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":
         assert {datetime.fromtimestamp(ts / 1e6, UTC).date() for _, ts, _ in keys["events"]} == {END}
+    elif family == "bigcommerce":
+        orders = {o["id"]: o for o in fam.records("bigcommerce")["orders"]}
+        cursor = datetime(END.year, END.month, END.day, tzinfo=UTC)
+        new = {i for i, o in orders.items() if parsedate_to_datetime(o["date_created"]) >= cursor}
+        changed = {i for i, o in orders.items() if parsedate_to_datetime(o["date_modified"]) >= cursor}
+        assert new and new <= set(keys["orders"]) == changed
+        assert not keys.get("products")
     elif family == "woocommerce":
         orders = {o["id"]: o for o in fam.records("woocommerce")["orders"]}
         new = {i for i, o in orders.items() if o["date_created_gmt"] >= END.isoformat()}

@@ -16,7 +16,8 @@ from ingestion.live.fakes.server import FakeApis, Family, Faults
 
 # connector -> fake family key
 FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4",
-          "woocommerce": "woocommerce", "tiktok_ads": "tiktok"}
+          "woocommerce": "woocommerce", "tiktok_ads": "tiktok",
+          "bigcommerce": "bigcommerce"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -26,6 +27,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "bigcommerce":
+        from ingestion.live.fakes.bigcommerce import FakeBigCommerce
+        return FakeBigCommerce
     if key == "tiktok":
         from ingestion.live.fakes.tiktok import FakeTikTok
         return FakeTikTok
