@@ -25,7 +25,7 @@ from ingestion.live.base import LiveContext, resolve_secrets
 _MODULES = {
     "facebook_ads": "meta", "instagram_ads": "meta", "shopify": "shopify", "google_analytics": "ga4_bigquery",
     "woocommerce": "woocommerce", "tiktok_ads": "tiktok_ads",
-    "bigcommerce": "bigcommerce",
+    "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin_ads",
 }
 
 

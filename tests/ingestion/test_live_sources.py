@@ -23,6 +23,7 @@ FAMILIES = {
     "woocommerce": {"ecommerce": ["woocommerce"]},
     "tiktok": {"paid_ads": ["tiktok_ads"]},
     "bigcommerce": {"ecommerce": ["bigcommerce"]},
+    "linkedin": {"paid_ads": ["linkedin_ads"]},
 }
 
 
@@ -37,6 +38,9 @@ def _new_day_only(family: str, fam) -> None:
     keys = fam.served_keys
     if family == "meta":
         assert {d for _, d in keys["facebook_insights"]} == {END.isoformat()}
+    elif family == "linkedin":
+        assert {d for obj in ("ad_analytics", "ad_analytics_by_campaign") for _, d in keys[obj]} == {
+            (END.year, END.month, END.day)}
     elif family == "tiktok":
         assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":

@@ -17,7 +17,7 @@ from ingestion.live.fakes.server import FakeApis, Family, Faults
 # connector -> fake family key
 FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4",
           "woocommerce": "woocommerce", "tiktok_ads": "tiktok",
-          "bigcommerce": "bigcommerce"}
+          "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -27,6 +27,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "linkedin":
+        from ingestion.live.fakes.linkedin import FakeLinkedIn
+        return FakeLinkedIn
     if key == "bigcommerce":
         from ingestion.live.fakes.bigcommerce import FakeBigCommerce
         return FakeBigCommerce
