@@ -24,6 +24,7 @@ FAMILIES = {
     "tiktok": {"paid_ads": ["tiktok_ads"]},
     "bigcommerce": {"ecommerce": ["bigcommerce"]},
     "linkedin": {"paid_ads": ["linkedin_ads"]},
+    "mixpanel": {"analytics": ["mixpanel"]},
 }
 
 
@@ -41,6 +42,9 @@ def _new_day_only(family: str, fam) -> None:
     elif family == "linkedin":
         assert {d for obj in ("ad_analytics", "ad_analytics_by_campaign") for _, d in keys[obj]} == {
             (END.year, END.month, END.day)}
+    elif family == "mixpanel":
+        assert {datetime.fromtimestamp(e["properties"]["time"], UTC).date() for e in fam.records("mixpanel")["events"]
+                if e["properties"]["$insert_id"] in set(keys["events"])} == {END}
     elif family == "tiktok":
         assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":

@@ -17,7 +17,8 @@ from ingestion.live.fakes.server import FakeApis, Family, Faults
 # connector -> fake family key
 FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4",
           "woocommerce": "woocommerce", "tiktok_ads": "tiktok",
-          "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin"}
+          "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin",
+          "mixpanel": "mixpanel"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -27,6 +28,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "mixpanel":
+        from ingestion.live.fakes.mixpanel import FakeMixpanel
+        return FakeMixpanel
     if key == "linkedin":
         from ingestion.live.fakes.linkedin import FakeLinkedIn
         return FakeLinkedIn
