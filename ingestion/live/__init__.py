@@ -26,7 +26,7 @@ _MODULES = {
     "facebook_ads": "meta", "instagram_ads": "meta", "shopify": "shopify", "google_analytics": "ga4_bigquery",
     "woocommerce": "woocommerce", "tiktok_ads": "tiktok_ads",
     "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin_ads",
-    "mixpanel": "mixpanel",
+    "mixpanel": "mixpanel", "amazon_ads": "amazon_ads",
 }
 
 

@@ -25,6 +25,7 @@ FAMILIES = {
     "bigcommerce": {"ecommerce": ["bigcommerce"]},
     "linkedin": {"paid_ads": ["linkedin_ads"]},
     "mixpanel": {"analytics": ["mixpanel"]},
+    "amazon": {"paid_ads": ["amazon_ads"]},
 }
 
 
@@ -32,6 +33,7 @@ FAMILIES = {
 def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     # backoff for throttles without a usable Retry-After; Retry-After itself is honoured
     monkeypatch.setenv("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.05")
+    monkeypatch.setenv("SOURCES__REPORT_POLL_SECONDS", "0.05")
 
 
 def _new_day_only(family: str, fam) -> None:
@@ -45,6 +47,9 @@ def _new_day_only(family: str, fam) -> None:
     elif family == "mixpanel":
         assert {datetime.fromtimestamp(e["properties"]["time"], UTC).date() for e in fam.records("mixpanel")["events"]
                 if e["properties"]["$insert_id"] in set(keys["events"])} == {END}
+    elif family == "amazon":
+        assert {d for _, d in keys["sp_advertised_product"]} == {END.isoformat()}
+        assert len(fam.reports) == 2 and all(r["polls"] >= 3 for r in fam.reports.values())
     elif family == "tiktok":
         assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":

@@ -18,7 +18,7 @@ from ingestion.live.fakes.server import FakeApis, Family, Faults
 FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4",
           "woocommerce": "woocommerce", "tiktok_ads": "tiktok",
           "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin",
-          "mixpanel": "mixpanel"}
+          "mixpanel": "mixpanel", "amazon_ads": "amazon"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -28,6 +28,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "amazon":
+        from ingestion.live.fakes.amazon import FakeAmazon
+        return FakeAmazon
     if key == "mixpanel":
         from ingestion.live.fakes.mixpanel import FakeMixpanel
         return FakeMixpanel
