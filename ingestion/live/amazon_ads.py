@@ -34,7 +34,7 @@ from dlt.sources.helpers.rest_client.auth import OAuth2ClientCredentials
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
 from gata.errors import LiveSourceError
-from ingestion.live.base import LiveContext, get_json, json_body
+from ingestion.live.base import LiveContext, get_json, json_body, refresh_token_auth
 
 HOSTS = {"na": "https://advertising-api.amazon.com", "eu": "https://advertising-api-eu.amazon.com",
          "fe": "https://advertising-api-fe.amazon.com"}
@@ -61,10 +61,7 @@ def read_error(response: requests.Response) -> tuple[str | None, str]:
 
 
 def _auth(ctx: LiveContext) -> OAuth2ClientCredentials:
-    return OAuth2ClientCredentials(
-        access_token_url=f"{ctx.base_url('')}/auth/o2/token" if ctx.settings.base_url else TOKEN_URL,
-        client_id=ctx.secrets["client_id"], client_secret=ctx.secrets["client_secret"],
-        access_token_request_data={"grant_type": "refresh_token", "refresh_token": ctx.secrets["refresh_token"]})
+    return refresh_token_auth(ctx, TOKEN_URL, "/auth/o2/token")
 
 
 def _client(ctx: LiveContext, auth: OAuth2ClientCredentials, scoped: bool = True, **kwargs):

@@ -24,14 +24,19 @@ import dlt
 import requests
 from dlt.common.configuration import resolve_configuration
 from dlt.common.configuration.specs import RuntimeConfiguration
+from dlt.common.normalizers.naming.snake_case import NamingConvention
 from dlt.sources.helpers.requests.retry import Client
 from dlt.sources.helpers.rest_client import RESTClient
-from dlt.sources.helpers.rest_client.auth import AuthConfigBase
+from dlt.sources.helpers.rest_client.auth import AuthConfigBase, OAuth2ClientCredentials
 from dlt.sources.helpers.rest_client.paginators import BasePaginator, PageNumberPaginator
+from pydantic import BaseModel
 
 from gata.catalog import catalog
 from gata.errors import LiveSourceError
 from gata.live_config import DEFAULT_LOOKBACK_DAYS, SECRETS, LiveConnector, secret_env_name, secret_toml_key
+from ingestion.contracts import _unwrap_optional
+
+_NAMING = NamingConvention()
 
 # HTTP status -> what the user has to fix, when the vendor's body says nothing better
 STATUS_KINDS = {400: "api", 401: "auth", 403: "permission", 404: "not_found"}
@@ -155,6 +160,16 @@ class LiveContext:
         return LiveSourceError(self.secrets.redact(message), kind=kind)
 
 
+def refresh_token_auth(ctx: LiveContext, token_url: str, token_path: str) -> OAuth2ClientCredentials:
+    """OAuth 2.0 refresh-token grant (Google, Microsoft, Login with Amazon) on dlt's OAuth class:
+    the access token is fetched on first use and again when it expires. ``base_url`` moves the
+    token endpoint too, to ``{base_url}{token_path}``."""
+    url = f"{ctx.base_url('')}{token_path}" if ctx.settings.base_url else token_url
+    return OAuth2ClientCredentials(
+        access_token_url=url, client_id=ctx.secrets["client_id"], client_secret=ctx.secrets["client_secret"],
+        access_token_request_data={"grant_type": "refresh_token", "refresh_token": ctx.secrets["refresh_token"]})
+
+
 def get_json(client: RESTClient, path: str, **kwargs: Any) -> Any:
     """One retried GET whose error status raises (``RESTClient.get`` leaves that to the caller)."""
     response = client.get(path, **kwargs)
@@ -178,3 +193,27 @@ class TotalPagesHeaderPaginator(PageNumberPaginator):
         total = response.headers.get(self.header)
         if total is not None and self.current_value > int(total):
             self._has_next_page = False
+
+
+def snake_keys(value: Any) -> Any:
+    """lowerCamelCase JSON keys (proto3 JSON mapping) back to the proto field names the contracts use."""
+    if isinstance(value, dict):
+        return {_NAMING.normalize_identifier(k) if k[:1].islower() else k: snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(v) for v in value]
+    return value
+
+
+def coerce_to_contract(record: dict, contract: type[BaseModel]) -> dict:
+    """Strings where the contract says int (proto3 JSON sends int64 as strings), recursively."""
+    out = dict(record)
+    for name, field in contract.model_fields.items():
+        key = field.alias or name
+        if out.get(key) is None:
+            continue
+        annotation = _unwrap_optional(field.annotation)
+        if annotation is int and isinstance(out[key], str):
+            out[key] = int(out[key])
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(out[key], dict):
+            out[key] = coerce_to_contract(out[key], annotation)
+    return out

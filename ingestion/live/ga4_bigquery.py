@@ -29,10 +29,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import requests
-from dlt.sources.helpers.rest_client.auth import OAuth2ClientCredentials
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
-from ingestion.live.base import LiveContext, get_json, json_body
+from ingestion.live.base import LiveContext, get_json, json_body, refresh_token_auth
 
 TOKEN_URL = "https://oauth2.googleapis.com/token"
 API_ROOT = "https://bigquery.googleapis.com"
@@ -63,10 +62,7 @@ def rate_limited(response: requests.Response | None, exc: BaseException | None) 
 
 
 def _client(ctx: LiveContext):
-    token_url = f"{ctx.base_url('')}/token" if ctx.settings.base_url else TOKEN_URL
-    auth = OAuth2ClientCredentials(
-        access_token_url=token_url, client_id=ctx.secrets["client_id"], client_secret=ctx.secrets["client_secret"],
-        access_token_request_data={"grant_type": "refresh_token", "refresh_token": ctx.secrets["refresh_token"]})
+    auth = refresh_token_auth(ctx, TOKEN_URL, "/token")
     root = ctx.base_url(API_ROOT)
     return ctx.client(f"{root}/bigquery/v2/projects/{ctx.settings.project_id}/datasets/{ctx.settings.dataset}",
                       auth=auth, paginator=JSONResponseCursorPaginator(cursor_path="pageToken", cursor_param="pageToken"),

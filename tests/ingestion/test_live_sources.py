@@ -26,6 +26,7 @@ FAMILIES = {
     "linkedin": {"paid_ads": ["linkedin_ads"]},
     "mixpanel": {"analytics": ["mixpanel"]},
     "amazon": {"paid_ads": ["amazon_ads"]},
+    "google_ads": {"paid_ads": ["google_ads"]},
 }
 
 
@@ -50,6 +51,8 @@ def _new_day_only(family: str, fam) -> None:
     elif family == "amazon":
         assert {d for _, d in keys["sp_advertised_product"]} == {END.isoformat()}
         assert len(fam.reports) == 2 and all(r["polls"] >= 3 for r in fam.reports.values())
+    elif family == "google_ads":
+        assert {d for _, d in keys["ad_performance"]} == {END.isoformat()}
     elif family == "tiktok":
         assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":

@@ -18,7 +18,8 @@ from ingestion.live.fakes.server import FakeApis, Family, Faults
 FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta", "google_analytics": "ga4",
           "woocommerce": "woocommerce", "tiktok_ads": "tiktok",
           "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin",
-          "mixpanel": "mixpanel", "amazon_ads": "amazon"}
+          "mixpanel": "mixpanel", "amazon_ads": "amazon",
+          "google_ads": "google_ads"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -28,6 +29,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "google_ads":
+        from ingestion.live.fakes.google_ads import FakeGoogleAds
+        return FakeGoogleAds
     if key == "amazon":
         from ingestion.live.fakes.amazon import FakeAmazon
         return FakeAmazon
