@@ -27,7 +27,7 @@ _MODULES = {
     "woocommerce": "woocommerce", "tiktok_ads": "tiktok_ads",
     "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin_ads",
     "mixpanel": "mixpanel", "amazon_ads": "amazon_ads",
-    "google_ads": "google_ads",
+    "google_ads": "google_ads", "bing_ads": "bing_ads",
 }
 
 

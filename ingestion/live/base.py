@@ -205,15 +205,17 @@ def snake_keys(value: Any) -> Any:
 
 
 def coerce_to_contract(record: dict, contract: type[BaseModel]) -> dict:
-    """Strings where the contract says int (proto3 JSON sends int64 as strings), recursively."""
+    """Strings typed as the contract says, recursively: proto3 JSON sends int64 as strings, CSV
+    reports send everything as text ("" is null)."""
     out = dict(record)
-    for name, field in contract.model_fields.items():
-        key = field.alias or name
-        if out.get(key) is None:
+    for name, spec in contract.model_fields.items():
+        key = spec.alias or name
+        value = out.get(key)
+        if value is None:
             continue
-        annotation = _unwrap_optional(field.annotation)
-        if annotation is int and isinstance(out[key], str):
-            out[key] = int(out[key])
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(out[key], dict):
-            out[key] = coerce_to_contract(out[key], annotation)
+        annotation = _unwrap_optional(spec.annotation)
+        if annotation in (int, float) and isinstance(value, str):
+            out[key] = annotation(value) if value != "" else None
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(value, dict):
+            out[key] = coerce_to_contract(value, annotation)
     return out

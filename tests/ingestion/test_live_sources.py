@@ -27,6 +27,7 @@ FAMILIES = {
     "mixpanel": {"analytics": ["mixpanel"]},
     "amazon": {"paid_ads": ["amazon_ads"]},
     "google_ads": {"paid_ads": ["google_ads"]},
+    "bing": {"paid_ads": ["bing_ads"]},
 }
 
 
@@ -53,6 +54,9 @@ def _new_day_only(family: str, fam) -> None:
         assert len(fam.reports) == 2 and all(r["polls"] >= 3 for r in fam.reports.values())
     elif family == "google_ads":
         assert {d for _, d in keys["ad_performance"]} == {END.isoformat()}
+    elif family == "bing":
+        assert {d for _, d, _ in keys["account_performance_report"]} == {END.isoformat()}
+        assert len(fam.reports) == 2 and all(r["polls"] >= 3 for r in fam.reports.values())
     elif family == "tiktok":
         assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":
