@@ -29,7 +29,7 @@ SETTINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bigcommerce": (("store_hash",), ()),
     "woocommerce": (("site_url",), ()),
     "google_analytics": (("project_id", "dataset"), ()),
-    "amplitude": ((), ("region",)),
+    "amplitude": (("users_cohort_id",), ("region",)),
     "mixpanel": (("project_id",), ("region",)),
 }
 
@@ -75,6 +75,7 @@ class LiveConnector(BaseModel):
     site_url: HttpUrl | None = None
     project_id: str | None = None
     dataset: str | None = None
+    users_cohort_id: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -28,6 +28,7 @@ _MODULES = {
     "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin_ads",
     "mixpanel": "mixpanel", "amazon_ads": "amazon_ads",
     "google_ads": "google_ads", "bing_ads": "bing_ads",
+    "amplitude": "amplitude",
 }
 
 

@@ -58,7 +58,7 @@ def check(ctx: LiveContext) -> str:
 
 def fetch(ctx: LiveContext, start: date, end: date) -> tuple[dict[str, list[dict]], dict]:
     limit = min(ctx.page_size(250), 250)
-    order_params: dict = {"limit": limit, "sort": "id:asc", "max_date_created": f"{end}T23:59:59+00:00"}
+    order_params: dict = {"limit": limit, "sort": "id:asc"}  # up to now, as for Shopify
     product_params: dict = {"limit": limit}
     since = ctx.cursor.get("modified_since")
     if since:

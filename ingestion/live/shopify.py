@@ -70,7 +70,9 @@ def fetch(ctx: LiveContext, start: date, end: date) -> tuple[dict[str, list[dict
     client = _client(ctx)
     limit = ctx.page_size(250)
     since = ctx.cursor.get("updated_at_min")
-    order_params = {"status": "any", "limit": limit, "created_at_max": _utc(end, time(23, 59, 59))}
+    # no upper bound: the shop's present state is fetched (an order of a late-evening session may
+    # be created after midnight); the next run re-reads from the cursor, merged on id
+    order_params = {"status": "any", "limit": limit}
     product_params: dict = {"limit": limit}
     if since:
         since = _utc(date.fromisoformat(since[:10]) - ctx.lookback)

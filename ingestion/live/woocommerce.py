@@ -47,8 +47,7 @@ def check(ctx: LiveContext) -> str:
 
 def fetch(ctx: LiveContext, start: date, end: date) -> tuple[dict[str, list[dict]], dict]:
     client, per_page = _client(ctx), min(ctx.page_size(100), 100)
-    order_params: dict = {"per_page": per_page, "dates_are_gmt": "true", "orderby": "id", "order": "asc",
-                          "before": f"{end + timedelta(days=1)}T00:00:00"}
+    order_params: dict = {"per_page": per_page, "dates_are_gmt": "true", "orderby": "id", "order": "asc"}
     product_params: dict = {"per_page": per_page}
     since = ctx.cursor.get("modified_after")
     if since:

@@ -28,6 +28,7 @@ FAMILIES = {
     "amazon": {"paid_ads": ["amazon_ads"]},
     "google_ads": {"paid_ads": ["google_ads"]},
     "bing": {"paid_ads": ["bing_ads"]},
+    "amplitude": {"ecommerce": ["shopify"], "analytics": ["amplitude"]},
 }
 
 
@@ -57,6 +58,9 @@ def _new_day_only(family: str, fam) -> None:
     elif family == "bing":
         assert {d for _, d, _ in keys["account_performance_report"]} == {END.isoformat()}
         assert len(fam.reports) == 2 and all(r["polls"] >= 3 for r in fam.reports.values())
+    elif family == "amplitude":
+        assert {e["event_time"][:10] for e in fam.records("amplitude")["events"]
+                if e["$insert_id"] in set(keys["events"])} == {END.isoformat()}
     elif family == "tiktok":
         assert {d[:10] for _, d in keys["ads_reports_daily"]} == {END.isoformat()}
     elif family == "ga4":
@@ -100,8 +104,9 @@ def test_live_landing_equals_mock_and_refresh_fetches_only_the_new_day(family, t
         first = land_tenant(live, START, END - timedelta(days=1), live_paths)
         assert [r.error for r in first] == [None] * len(connectors)
         assert fam.served["_throttled"] >= 1 and fam.requests > 3
-        fam.today = END  # a day passes at the vendor
-        fam.reset_counts()
+        for each in apis.families.values():  # a day passes at the vendors
+            each.today = END
+            each.reset_counts()
         again = land_tenant(live, END - timedelta(days=1), END, live_paths)  # as `gata refresh` asks
         assert [r.error for r in again] == [None] * len(connectors)
         _new_day_only(family, fam)

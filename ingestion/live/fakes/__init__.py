@@ -19,7 +19,8 @@ FAMILY = {"shopify": "shopify", "facebook_ads": "meta", "instagram_ads": "meta",
           "woocommerce": "woocommerce", "tiktok_ads": "tiktok",
           "bigcommerce": "bigcommerce", "linkedin_ads": "linkedin",
           "mixpanel": "mixpanel", "amazon_ads": "amazon",
-          "google_ads": "google_ads", "bing_ads": "bing"}
+          "google_ads": "google_ads", "bing_ads": "bing",
+          "amplitude": "amplitude"}
 
 
 def _family_class(key: str) -> type[Family]:
@@ -29,6 +30,9 @@ def _family_class(key: str) -> type[Family]:
     if key == "meta":
         from ingestion.live.fakes.meta import FakeMeta
         return FakeMeta
+    if key == "amplitude":
+        from ingestion.live.fakes.amplitude import FakeAmplitude
+        return FakeAmplitude
     if key == "bing":
         from ingestion.live.fakes.bing import FakeBing
         return FakeBing
