@@ -69,3 +69,16 @@ def test_check_connection_says_what_works_what_is_missing_and_what_is_wrong(tmp_
                            env={**env, **secrets}, check=False)
         assert unknown.returncode == 1
         assert "NOT_FOUND" in unknown.stdout and "act_999" in unknown.stdout
+
+
+@pytest.mark.slow
+def test_onboarding_checks_the_live_connection_first_and_changes_nothing(tmp_path):
+    write_tenants(tmp_path / "tenants.yaml", {})
+    before = (tmp_path / "tenants.yaml").read_text()
+    env = {k: v for k, v in demo_env(tmp_path).items() if not k.startswith("SOURCES__")}
+    proc = run_gata("onboard", "acme_new", "--name", "Acme", "--sources", "shopify,facebook_ads", "--days", "2",
+                    "--live", "shopify:shop_domain=acme.myshopify.com", env=env, check=False)
+    assert proc.returncode == 2
+    assert "step 'check_connection'" in proc.stderr and "SOURCES__ACME_NEW__SHOPIFY__ACCESS_TOKEN" in proc.stderr
+    assert (tmp_path / "tenants.yaml").read_text() == before
+    assert not (tmp_path / "home" / "tenants").exists() or not any((tmp_path / "home" / "tenants").iterdir())
