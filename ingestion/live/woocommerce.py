@@ -25,9 +25,8 @@ from ingestion.live.base import LiveContext, TotalPagesHeaderPaginator, get_json
 
 def read_error(response: requests.Response) -> tuple[str | None, str]:
     body = json_body(response)
-    if isinstance(body, dict) and "code" in body:
-        kind = "permission" if body["code"] == "woocommerce_rest_cannot_view" else None
-        return kind, f"{body['code']}: {body.get('message', '')}"
+    if isinstance(body, dict) and "code" in body:  # the HTTP status says auth (401) or permission (403)
+        return None, f"{body['code']}: {body.get('message', '')}"
     return None, ""
 
 

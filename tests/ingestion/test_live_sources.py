@@ -116,3 +116,25 @@ def test_live_landing_equals_mock_and_refresh_fetches_only_the_new_day(family, t
         got = landed_rows(live_paths, "acme_live", connector, columns_of=paths_in(tmp_path / "mock"))
         assert want and got == want, connector
         assert read_cursor("acme_live", connector, live_paths)
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_check_connection_passes_then_names_a_revoked_token_without_showing_it(family, monkeypatch):
+    from ingestion.live import check_tenant
+
+    body = tenant_body(FAMILIES[family], days=1, volume=0.2, end_date=str(END))
+    mock = tenant_with("acme_live", body)
+    with fake_apis(mock, mock.connectors) as apis:
+        secrets = secret_env(apis, "acme_live", mock.connectors)
+        for k, v in secrets.items():
+            monkeypatch.setenv(k, v)
+        live = tenant_with("acme_live", body, live_settings(apis, mock.connectors))
+        ok = check_tenant(live)
+        for fam in apis.families.values():
+            fam.revoked = True
+        revoked = check_tenant(live)
+    assert [c.ok for c in ok] == [True] * len(ok), [c.message for c in ok]
+    assert [c.kind for c in revoked] == ["auth"] * len(revoked), [c.message for c in revoked]
+    for c in revoked:
+        assert c.message.startswith(f"acme_live/{c.connector}: ") and "Fix: the token is invalid" in c.message
+        assert not any(v in c.message for v in secrets.values())
