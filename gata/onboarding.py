@@ -30,7 +30,7 @@ from gata.tenants import Tenant, load_tenants, parse_tenants
 
 # progress(done, total, message)
 Progress = Callable[[float, float | None, str], None]
-STEPS = ("validate", "check_connection", "land", "transform", "semantics", "register", "publish")
+STEPS = ("validate", "land", "transform", "semantics", "register", "publish")
 DEFAULT_END_DATE = date(2026, 10, 31)
 
 
@@ -215,20 +215,20 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
         if before == tenant and (paths.semantic_configs_dir / f"{tenant.slug}.yaml").exists():
             report(total, total, f"{tenant.slug} is already onboarded with these sources: nothing to do")
             return _result(tenant, paths, changed=False, added=[], removed=[], request=request)
-        if tenant.live:
-            report(1, total, f"checking the live connection(s): {', '.join(tenant.live)}")
+        if tenant.live:  # part of validation: nothing is written before the credentials work
+            report(0.5, total, f"checking the live connection(s): {', '.join(tenant.live)}")
             _step("check_connection")(require_connections, tenant)
         paths.ensure()
         with _restore_point(paths, tenant.slug):
-            report(2, total, f"landing {', '.join(tenant.connectors)} ({request.days} days)")
+            report(1, total, f"landing {', '.join(tenant.connectors)} ({request.days} days)")
             _step("land")(ingest_all, tenant, paths)
-            report(3, total, "building the tenant's models (dbt)")
+            report(2, total, "building the tenant's models (dbt)")
             _step("transform")(pipeline.transform, tenant, paths)
-            report(4, total, "generating the semantic config")
+            report(3, total, "generating the semantic config")
             _step("semantics")(pipeline.semantics, tenant, paths)
-            report(5, total, "registering the tenant in tenants.yaml")
+            report(4, total, "registering the tenant in tenants.yaml")
             _step("register")(upsert_tenant, paths.tenants_file, tenant)
-            report(6, total, "publishing for the server")
+            report(5, total, "publishing for the server")
             _step("publish")(pipeline.publish, paths, report_none, {tenant.slug})
     result = _result(tenant, paths, changed=True, added=sorted(set(tenant.connectors) - before_sources),
                      removed=sorted(before_sources - set(tenant.connectors)), request=request)
