@@ -122,6 +122,23 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return _run_per_tenant(args, lambda t, paths: refresh(t, paths, args.days, _progress), publish=True)
 
 
+def _live_settings(items: list[str]) -> dict[str, dict[str, str]]:
+    """``--live shopify:shop_domain=acme.myshopify.com`` (repeatable) -> the ``live:`` block."""
+    from gata.errors import ConfigError
+
+    live: dict[str, dict[str, str]] = {}
+    for item in items:
+        connector, _, pairs = item.partition(":")
+        live.setdefault(connector.strip(), {})
+        for pair in filter(None, pairs.split(",")):
+            key, eq, value = pair.partition("=")
+            if not eq:
+                raise ConfigError(f"--live {item!r}: write CONNECTOR:key=value[,key=value], "
+                                  "e.g. shopify:shop_domain=acme.myshopify.com")
+            live[connector.strip()][key.strip()] = value.strip()
+    return live
+
+
 def cmd_onboard(args: argparse.Namespace) -> int:
     from gata.onboarding import OnboardRequest, onboard
     from gata.settings import get_paths
@@ -131,6 +148,7 @@ def cmd_onboard(args: argparse.Namespace) -> int:
         currency=args.currency, days=args.days, create_token=args.token,
         **({"conversion_events": args.conversion_events.split(",")} if args.conversion_events else {}),
         **({"volume": args.volume} if args.volume else {}),
+        **({"live": _live_settings(args.live)} if args.live else {}),
     )
 
     def progress(done: float, total: float | None, message: str) -> None:
@@ -141,6 +159,21 @@ def cmd_onboard(args: argparse.Namespace) -> int:
     if result.token:
         print(f"\ntoken for {result.tenant} (shown once): {result.token}")
     return 0
+
+
+def cmd_check_connection(args: argparse.Namespace) -> int:
+    """Each live connector's credentials tried with its cheapest real call; non-zero on any problem."""
+    from gata.tenants import get_tenant
+    from ingestion.live import check_tenant
+
+    tenant = get_tenant(args.tenant)
+    if not tenant.live:
+        print(f"{tenant.slug}: no live connectors (every source uses mock data); add a `live:` block in tenants.yaml")
+        return 0
+    checks = check_tenant(tenant, args.connector)
+    for c in checks:
+        print(f"{c.connector:<18} {'ok' if c.ok else c.kind.upper():<11} {c.message}")
+    return 0 if all(c.ok for c in checks) else 1
 
 
 def cmd_health(args: argparse.Namespace) -> int:
@@ -166,7 +199,10 @@ def cmd_health(args: argparse.Namespace) -> int:
         for r in reports:
             print(f"{r.tenant}: {r.status.upper()} - {r.reason}")
             for s in r.sources:
-                print(f"  source {s.connector:<18} last load {s.last_load_at:%Y-%m-%d %H:%M} ({s.rows} rows, load {s.load_id})")
+                when = f"{s.last_load_at:%Y-%m-%d %H:%M}" if s.last_load_at else "never"
+                print(f"  source {s.connector:<18} last load {when} ({s.rows} rows, load {s.load_id})")
+                if s.last_error:
+                    print(f"         FAILED since {s.failed_at:%Y-%m-%d %H:%M}: {s.last_error}")
             for d in r.drift:
                 print(f"  drift  {d.connector}.{d.table}: +{d.added_columns} -{d.removed_columns} ~{d.retyped_columns}"
                       f"{' (current)' if d.current else ''}")
@@ -267,7 +303,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=90)
     p.add_argument("--volume", type=float)
     p.add_argument("--token", action="store_true", help="also create an MCP token for the tenant")
+    p.add_argument("--live", action="append", metavar="CONNECTOR:KEY=VALUE,...",
+                   help="read this connector from a real account, e.g. shopify:shop_domain=acme.myshopify.com "
+                   "(repeatable; secrets come from the environment or .dlt/secrets.toml)")
     p.set_defaults(handler=cmd_onboard)
+
+    p = sub.add_parser("check-connection", help="try each live connector's credentials; say what works, "
+                       "what is missing and what is wrong")
+    p.add_argument("--tenant", metavar="SLUG", required=True)
+    p.add_argument("--connector", help="only this connector (default: every live connector of the tenant)")
+    p.set_defaults(handler=cmd_check_connection)
 
     p = sub.add_parser("health", help="pipeline health per tenant: loads, drift, last build, tables, freshness")
     _tenants_arg(p)

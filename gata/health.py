@@ -28,6 +28,10 @@ class SourceLoad(BaseModel):
     load_id: str | None = Field(description="dlt load id of that landing (lineage on every row).")
     rows: int = Field(description="Rows landed by that load, over all its tables.")
     days_landed: str | None = Field(default=None, description="Date range that load covered.")
+    last_error: str | None = Field(default=None, description=(
+        "Why the latest attempt failed, when it failed after the last success (a live source's revoked token, "
+        "missing permission, unreachable API); the connector's last landed data is still served."))
+    failed_at: datetime | None = Field(default=None, description="When that failed attempt finished.")
 
 
 class DriftEvent(BaseModel):
@@ -91,14 +95,18 @@ def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | N
     now = now or datetime.now(UTC)
     sources: list[SourceLoad] = []
     if _has_table(con, "platform", "load_history"):
-        for connector, finished, load_id, rows_json, start, end in con.execute(
-            "select connector, finished_at, load_id, rows_json, start_date, end_date from platform.load_history "
-            "where tenant_slug = ? and status = 'success' "
-            "qualify row_number() over (partition by connector order by finished_at desc) = 1 order by connector",
-            [tenant]).fetchall():
+        ok = "status = 'success'"
+        for connector, finished, load_id, rows_json, start, end, failed_at, error in con.execute(
+            f"select connector, max(finished_at) filter ({ok}), arg_max(load_id, finished_at) filter ({ok}), "
+            f"arg_max(rows_json, finished_at) filter ({ok}), arg_max(start_date, finished_at) filter ({ok}), "
+            f"arg_max(end_date, finished_at) filter ({ok}), max(finished_at) filter (status = 'failed'), "
+            "arg_max(error, finished_at) filter (status = 'failed') from platform.load_history "
+            "where tenant_slug = ? group by connector order by connector", [tenant]).fetchall():
+            failed = failed_at is not None and (finished is None or failed_at > finished)
             sources.append(SourceLoad(connector=connector, last_load_at=finished, load_id=load_id,
                                       rows=sum(json.loads(rows_json or "{}").values()),
-                                      days_landed=f"{start} .. {end}" if start else None))
+                                      days_landed=f"{start} .. {end}" if start else None,
+                                      last_error=error if failed else None, failed_at=failed_at if failed else None))
     drift: list[DriftEvent] = []
     if _has_table(con, "platform", "schema_dna_history"):
         rows = con.execute(
@@ -154,7 +162,7 @@ def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | N
 
 def _overall(sources: list[SourceLoad], drift: list[DriftEvent], build: BuildStatus | None,
              tables: list[StarTable], freshness: Freshness) -> tuple[Literal["healthy", "degraded", "failing"], str]:
-    if not sources:
+    if not any(s.last_load_at for s in sources):
         return "failing", "no successful load recorded: run `gata build` (or onboard the tenant)"
     if build is None:
         return "failing", "data landed but never built: run `gata transform`"
@@ -162,7 +170,8 @@ def _overall(sources: list[SourceLoad], drift: list[DriftEvent], build: BuildSta
         return "failing", f"last build failed: {build.models_error} model(s) errored ({'; '.join(build.failures[:3])})"
     if not tables:
         return "failing", "no star tables published for this tenant"
-    problems = []
+    problems = [f"{s.connector}: last load failed, serving its data of {s.days_landed or 'no day'}: {s.last_error}"
+                for s in sources if s.last_error]
     if build.tests_fail:
         problems.append(f"{build.tests_fail} data test(s) failed in the last build")
     current = [d for d in drift if d.current]

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -60,6 +61,11 @@ class OnboardRequest(BaseModel):
     seed: int | None = Field(default=None, description="Mock-data seed (default: derived from the slug).")
     volume: float = Field(default=1.0, gt=0, le=100)
     create_token: bool = Field(default=False, description="Also create an MCP token scoped to the new tenant.")
+    live: dict[str, dict[str, Any]] | None = Field(
+        default=None, description="Connectors that read a real account, with their non-secret settings "
+        "(e.g. {'shopify': {'shop_domain': 'acme.myshopify.com'}}); the others use mock data. Secrets are set "
+        "by the operator in the server's environment or .dlt/secrets.toml, never sent here. The connection "
+        "is checked before anything lands.", examples=[{"facebook_ads": {"account_id": "1234567890"}}])
 
 
 class BuiltTable(BaseModel):
@@ -102,6 +108,8 @@ def to_tenant(request: OnboardRequest) -> Tenant:
     body = {"name": request.name, "sources": {d: v for d, v in mix.items() if v}, "business_logic": logic,
             "mock_data": {"seed": seed, "days": request.days, "end_date": request.end_date.isoformat(),
                           "volume": request.volume}}
+    if request.live:
+        body["live"] = request.live
     return parse_tenants({"tenants": {request.slug: body}}, source="onboarding request")[request.slug]
 
 
@@ -168,6 +176,26 @@ def _step(name: str) -> Callable:
     return run
 
 
+def require_connections(tenant: Tenant) -> None:
+    """Refuse to onboard while a live connector's credentials do not work (the message names the fix)."""
+    from ingestion.live import check_tenant
+
+    problems = [c.message for c in check_tenant(tenant) if not c.ok]
+    if problems:
+        raise ConfigError("live connection check failed (run `gata check-connection --tenant "
+                          f"{tenant.slug}` after fixing):\n  " + "\n  ".join(problems))
+
+
+def ingest_all(tenant: Tenant, paths: Paths) -> None:
+    """Land every connector; at onboarding a failed live connector fails the step (nothing is kept)."""
+    from gata import pipeline
+    from gata.errors import LiveSourceError
+
+    failed = [r.error for r in pipeline.ingest(tenant, paths) if r.error]
+    if failed:
+        raise LiveSourceError("; ".join(e for e in failed if e))
+
+
 def report_none(_: str) -> None:
     """Step-level progress is reported by onboard() itself."""
 
@@ -187,10 +215,13 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
         if before == tenant and (paths.semantic_configs_dir / f"{tenant.slug}.yaml").exists():
             report(total, total, f"{tenant.slug} is already onboarded with these sources: nothing to do")
             return _result(tenant, paths, changed=False, added=[], removed=[], request=request)
+        if tenant.live:  # part of validation: nothing is written before the credentials work
+            report(0.5, total, f"checking the live connection(s): {', '.join(tenant.live)}")
+            _step("check_connection")(require_connections, tenant)
         paths.ensure()
         with _restore_point(paths, tenant.slug):
             report(1, total, f"landing {', '.join(tenant.connectors)} ({request.days} days)")
-            _step("land")(pipeline.ingest, tenant, paths)
+            _step("land")(ingest_all, tenant, paths)
             report(2, total, "building the tenant's models (dbt)")
             _step("transform")(pipeline.transform, tenant, paths)
             report(3, total, "generating the semantic config")

@@ -30,6 +30,9 @@ def ingest(tenant: Tenant, paths: Paths, days: int | None = None, end: date | No
     progress(f"{tenant.slug}: landing {', '.join(tenant.connectors)} ({start} .. {end})")
     results = land_tenant(tenant, start, end, paths)
     for r in results:
+        if r.error:
+            progress(f"{tenant.slug}: {r.connector} FAILED, nothing landed, its last data stays: {r.error}")
+            continue
         drift = f" (drift: {'; '.join(f'{c.table}: {c.describe()}' for c in r.drift)})" if r.drift else ""
         progress(f"{tenant.slug}: landed {r.dataset} {sum(r.rows.values())} rows, load {r.load_id}{drift}")
     return results

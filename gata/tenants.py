@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from gata.catalog import catalog
 from gata.errors import ConfigError
+from gata.live_config import LiveConnector, check_live
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{1,38}[a-z0-9]$")
 SLUG_RULE = "lowercase letters, digits and single underscores, 3-40 chars, starting with a letter"
@@ -97,6 +98,13 @@ class Tenant(BaseModel):
     sources: SourceMix
     business_logic: BusinessLogic
     mock_data: MockData
+    live: dict[str, LiveConnector] = Field(
+        default_factory=dict, description="connectors reading a real account; the others stay on the mock")
+
+    @model_validator(mode="after")
+    def _live_sources(self) -> Tenant:
+        check_live(self.live, self.sources.all())
+        return self
 
     @field_validator("slug")
     @classmethod

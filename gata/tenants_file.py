@@ -40,6 +40,9 @@ def tenant_entry(tenant: Tenant) -> CommentedMap:
     body["business_logic"] = CommentedMap(logic)
     mock = tenant.mock_data.model_dump(mode="json")
     body["mock_data"] = CommentedMap(mock)
+    if tenant.live:  # non-secret settings only; secrets never reach tenants.yaml
+        body["live"] = CommentedMap((c, CommentedMap(s.model_dump(mode="json", exclude_none=True)))
+                                    for c, s in tenant.live.items())
     return body
 
 

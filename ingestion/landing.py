@@ -48,6 +48,7 @@ class LandingResult:
     load_id: str
     rows: dict[str, int]
     checks: list[dna.DnaCheck] = field(default_factory=list)
+    error: str | None = None  # a live connector that failed: nothing landed, its last data stays
 
     @property
     def drift(self) -> list[dna.DnaCheck]:
@@ -63,9 +64,24 @@ def generate(tenant: Tenant, connector: str, start: date, end: date) -> dict[str
     return records
 
 
+def pipeline_for(tenant: str, connector: str, paths: Paths) -> dlt.Pipeline:
+    """The dlt pipeline of one tenant x connector (its state holds a live source's cursor)."""
+    return dlt.pipeline(
+        pipeline_name=f"{tenant}__{connector}",
+        # dataset names keep their double underscore: raw_{tenant}__{connector}
+        destination=dlt.destinations.duckdb(str(paths.tenant_db(tenant)), enable_dataset_name_normalization=False),
+        dataset_name=dataset_name(tenant, connector),
+        pipelines_dir=str(paths.dlt_dir),
+    )
+
+
 def land_records(tenant: str, connector: str, records: dict[str, list[dict]], start: date, end: date,
-                 paths: Paths | None = None) -> LandingResult:
-    """Land already generated records for one tenant x connector and check their DNA."""
+                 paths: Paths | None = None, state: dict | None = None) -> LandingResult:
+    """Land already generated records for one tenant x connector and check their DNA.
+
+    ``state`` (a live source's cursor) is committed in dlt's pipeline state with the
+    same load, so the cursor advances exactly when the records it covers have landed.
+    """
     paths = (paths or get_paths()).ensure()
     conn = catalog().get(connector)
     module = connector_module(connector)
@@ -76,13 +92,9 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
             records.get(obj, []), name=obj, table_name=obj, primary_key=list(spec.primary_key),
             write_disposition="merge", columns=column_hints(module.CONTRACTS[obj]),
         ))
-    pipeline = dlt.pipeline(
-        pipeline_name=f"{tenant}__{connector}",
-        # dataset names keep their double underscore: raw_{tenant}__{connector}
-        destination=dlt.destinations.duckdb(str(paths.tenant_db(tenant)), enable_dataset_name_normalization=False),
-        dataset_name=dataset,
-        pipelines_dir=str(paths.dlt_dir),
-    )
+    if state is not None:
+        resources.append(_cursor_resource(state))
+    pipeline = pipeline_for(tenant, connector, paths)
     started = datetime.now(UTC)
     try:
         # parquet load files: DuckDB reads them natively, several times faster than jsonl inserts
@@ -114,15 +126,45 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     return result
 
 
+CURSOR_RESOURCE = "_gata_live_cursor"
+
+
+def _cursor_resource(state: dict):
+    @dlt.resource(name=CURSOR_RESOURCE)
+    def cursor():
+        dlt.current.resource_state().update(state)
+        yield from ()
+
+    return cursor()
+
+
+def read_cursor(tenant: str, connector: str, paths: Paths | None = None) -> dict:
+    """The cursor the last successful live load committed (empty before the first one)."""
+    pipeline = pipeline_for(tenant, connector, (paths or get_paths()).ensure())
+    for source in pipeline.state.get("sources", {}).values():
+        if CURSOR_RESOURCE in source.get("resources", {}):
+            return dict(source["resources"][CURSOR_RESOURCE])
+    return {}
+
+
 def land(tenant: Tenant, connector: str, start: date, end: date, paths: Paths | None = None) -> LandingResult:
-    """Generate, validate and land one connector of one tenant for the days start..end."""
+    """Generate (or fetch, for a live connector), validate and land one connector for the days start..end."""
+    if connector in tenant.live:
+        from ingestion.live.landing import land_live
+
+        return land_live(tenant, connector, start, end, paths)
     return land_records(tenant.slug, connector, generate(tenant, connector, start, end), start, end, paths)
 
 
 def land_tenant(tenant: Tenant, start: date | None = None, end: date | None = None,
                 paths: Paths | None = None) -> list[LandingResult]:
-    """Every connector of a tenant; contracts are checked for all before anything lands."""
+    """Every connector of a tenant; mock contracts are checked for all before anything lands.
+
+    A live connector that fails (revoked token, API down) is recorded as failed and
+    skipped: the tenant's other connectors land, its last data stays.
+    """
     start = start or tenant.mock_data.start_date
     end = end or tenant.mock_data.end_date
-    generated = {c: generate(tenant, c, start, end) for c in tenant.connectors}
-    return [land_records(tenant.slug, c, recs, start, end, paths) for c, recs in generated.items()]
+    generated = {c: generate(tenant, c, start, end) for c in tenant.connectors if c not in tenant.live}
+    return [land_records(tenant.slug, c, generated[c], start, end, paths) if c in generated
+            else land(tenant, c, start, end, paths) for c in tenant.connectors]
