@@ -20,7 +20,7 @@ import anyio.to_thread
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import CallToolResult, InputRequiredResult, Resource
+from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, Resource, SetLevelRequestParams
 from mcp_types import Tool as MCPTool
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -114,10 +114,19 @@ def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False
                 "auth": AuthSettings(issuer_url=base, resource_server_url=None)}
     mcp = GataMCP(gata, name="gata", title="GATA governed marketing analytics", instructions=INSTRUCTIONS,
                   version=_version(), log_level="WARNING", **auth)
+    mcp._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, _set_log_level)
     tools.register(mcp, gata)
     resources.register(mcp, gata)
     prompts.register(mcp, gata)
     return mcp
+
+
+async def _set_log_level(_ctx: Any, params: SetLevelRequestParams) -> EmptyResult:
+    """``logging/setLevel``: accepted (clients send it after initialize and treat "method not found" as a
+    broken server). GATA sends clients no log messages, only progress notifications, so there is
+    nothing to filter; the server's own log stays on stderr."""
+    log.debug("client asked for log level %s", params.level)
+    return EmptyResult()
 
 
 def _host_for_url(host: str) -> str:
