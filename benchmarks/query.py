@@ -10,7 +10,8 @@ Then ``gata serve`` runs as a child process on 127.0.0.1 and, for each query:
 - ``direct``: the SQL the server compiled (taken from the tool's ``sql`` field),
   executed on the published snapshot with a read-only DuckDB connection, rows fetched;
 - ``mcp``: ``call_tool("query", ...)`` through the ``mcp`` client over streamable HTTP
-  with a bearer token (auth, scope, governance, execution, JSON, transport).
+  with a bearer token (auth, scope, governance, execution, JSON, transport);
+- ``rest``: the same arguments posted to ``/api/v1/query`` (the REST mirror, same tool).
 
 It prints median and p95 latency of both and their ratio, then queries per
 second with 16 concurrent MCP clients (and 16 direct threads, for scale).
@@ -119,7 +120,8 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
     rows = []
     con = duckdb.connect(str(db), read_only=True)
     http, mcp = client(url, token)
-    async with http, mcp:
+    rest = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300))
+    async with http, mcp, rest:
         for name, args in QUERIES.items():
             start = time.perf_counter()
             first = await mcp.call_tool("query", args)
@@ -129,21 +131,26 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
             result = first.structured_content
             sql = result["sql"]
             scanned = scan_rows(con, sql)
-            direct, via_mcp = [], []
-            for _ in range(3):  # warm both paths
+            direct, via_mcp, via_rest = [], [], []
+            for _ in range(3):  # warm every path
                 con.execute(sql).fetchall()
                 await mcp.call_tool("query", args)
+                (await rest.post(url + "/api/v1/query", json=args)).raise_for_status()
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 con.execute(sql).fetchall()
                 t1 = time.perf_counter()
                 await mcp.call_tool("query", args)
                 t2 = time.perf_counter()
+                (await rest.post(url + "/api/v1/query", json=args)).json()
+                t3 = time.perf_counter()
                 direct.append((t1 - t0) * 1000)
                 via_mcp.append((t2 - t1) * 1000)
+                via_rest.append((t3 - t2) * 1000)
             rows.append({"query": name, "scanned": scanned, "rows": result["row_count"], "cold_ms": cold,
                          "direct_p50": statistics.median(direct), "direct_p95": pct(direct, 95),
-                         "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95)})
+                         "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95),
+                         "rest_p50": statistics.median(via_rest)})
     con.close()
     return rows
 
@@ -231,14 +238,15 @@ def main() -> int:
               + f"; {os.cpu_count()} CPUs; {args.repeat} timed runs per query\n")
         rows = anyio.run(latency, url, token, db, args.repeat)
         header = (f"{'query':<40} {'scans':>10} {'rows':>5} {'cold':>7} {'direct p50':>10} {'p95':>7} "
-                  f"{'mcp p50':>8} {'p95':>7} {'p50 x':>6} {'p95 x':>6}")
+                  f"{'mcp p50':>8} {'p95':>7} {'p50 x':>6} {'p95 x':>6} {'rest p50':>8} {'x':>6}")
         print(header)
         print("-" * len(header))
         for r in rows:
             print(f"{r['query']:<40} {r['scanned']:>10,} {r['rows']:>5} {r['cold_ms']:>6.1f}m {r['direct_p50']:>9.1f}m "
                   f"{r['direct_p95']:>6.1f}m {r['mcp_p50']:>7.1f}m {r['mcp_p95']:>6.1f}m "
-                  f"{r['mcp_p50'] / r['direct_p50']:>5.2f}x {r['mcp_p95'] / r['direct_p95']:>5.2f}x")
-        print("(ms; 'cold' is the first MCP call, which compiles the query; x = MCP / direct)\n")
+                  f"{r['mcp_p50'] / r['direct_p50']:>5.2f}x {r['mcp_p95'] / r['direct_p95']:>5.2f}x "
+                  f"{r['rest_p50']:>7.1f}m {r['rest_p50'] / r['direct_p50']:>5.2f}x")
+        print("(ms; 'cold' is the first MCP call, which compiles the query; x = MCP (or REST) / direct)\n")
 
         done, elapsed = anyio.run(throughput, url, token, args.clients, args.seconds)
         sqls: list[str] = []
