@@ -122,6 +122,7 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
     http, mcp = client(url, token)
     rest = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300))
     async with http, mcp, rest:
+        has_rest = (await rest.get(url + "/api/v1/openapi.json")).status_code == 200  # an older server: MCP only
         for name, args in QUERIES.items():
             start = time.perf_counter()
             first = await mcp.call_tool("query", args)
@@ -135,14 +136,16 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
             for _ in range(3):  # warm every path
                 con.execute(sql).fetchall()
                 await mcp.call_tool("query", args)
-                (await rest.post(url + "/api/v1/query", json=args)).raise_for_status()
+                if has_rest:
+                    (await rest.post(url + "/api/v1/query", json=args)).raise_for_status()
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 con.execute(sql).fetchall()
                 t1 = time.perf_counter()
                 await mcp.call_tool("query", args)
                 t2 = time.perf_counter()
-                (await rest.post(url + "/api/v1/query", json=args)).json()
+                if has_rest:
+                    (await rest.post(url + "/api/v1/query", json=args)).json()
                 t3 = time.perf_counter()
                 direct.append((t1 - t0) * 1000)
                 via_mcp.append((t2 - t1) * 1000)
@@ -150,7 +153,7 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
             rows.append({"query": name, "scanned": scanned, "rows": result["row_count"], "cold_ms": cold,
                          "direct_p50": statistics.median(direct), "direct_p95": pct(direct, 95),
                          "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95),
-                         "rest_p50": statistics.median(via_rest)})
+                         "rest_p50": statistics.median(via_rest) if has_rest else float("nan")})
     con.close()
     return rows
 
@@ -220,13 +223,21 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query and path")
     parser.add_argument("--clients", type=int, default=16, help="concurrent MCP clients for the throughput run")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each throughput run")
+    parser.add_argument("--tenant", help="measure this already-published tenant of --home (with tyrell_corp's "
+                                         "sources) instead of building bench_corp; tenants file from "
+                                         "GATA_TENANTS_FILE")
     args = parser.parse_args()
+    global TENANT
 
     temp = None
     if args.home is None:
         temp = Path(tempfile.mkdtemp(prefix="gata-bench-"))
         args.home = temp / "home"
-    paths = prepare(args.home.resolve(), args.days, args.volume)
+    if args.tenant:
+        TENANT = args.tenant
+        paths = Paths(home=args.home.resolve(), tenants_file=Path(os.environ["GATA_TENANTS_FILE"]).resolve())
+    else:
+        paths = prepare(args.home.resolve(), args.days, args.volume)
     token = TokenStore(paths.tokens_file).create(tenant=TENANT, note="benchmark")[1]
     proc, url = serve(paths)
     try:
