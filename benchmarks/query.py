@@ -10,7 +10,8 @@ Then ``gata serve`` runs as a child process on 127.0.0.1 and, for each query:
 - ``direct``: the SQL the server compiled (taken from the tool's ``sql`` field),
   executed on the published snapshot with a read-only DuckDB connection, rows fetched;
 - ``mcp``: ``call_tool("query", ...)`` through the ``mcp`` client over streamable HTTP
-  with a bearer token (auth, scope, governance, execution, JSON, transport).
+  with a bearer token (auth, scope, governance, execution, JSON, transport);
+- ``rest``: the same arguments posted to ``/api/v1/query`` (the REST mirror, same tool).
 
 It prints median and p95 latency of both and their ratio, then queries per
 second with 16 concurrent MCP clients (and 16 direct threads, for scale).
@@ -119,7 +120,9 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
     rows = []
     con = duckdb.connect(str(db), read_only=True)
     http, mcp = client(url, token)
-    async with http, mcp:
+    rest = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300))
+    async with http, mcp, rest:
+        has_rest = (await rest.get(url + "/api/v1/openapi.json")).status_code == 200  # an older server: MCP only
         for name, args in QUERIES.items():
             start = time.perf_counter()
             first = await mcp.call_tool("query", args)
@@ -129,21 +132,28 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
             result = first.structured_content
             sql = result["sql"]
             scanned = scan_rows(con, sql)
-            direct, via_mcp = [], []
-            for _ in range(3):  # warm both paths
+            direct, via_mcp, via_rest = [], [], []
+            for _ in range(3):  # warm every path
                 con.execute(sql).fetchall()
                 await mcp.call_tool("query", args)
+                if has_rest:
+                    (await rest.post(url + "/api/v1/query", json=args)).raise_for_status()
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 con.execute(sql).fetchall()
                 t1 = time.perf_counter()
                 await mcp.call_tool("query", args)
                 t2 = time.perf_counter()
+                if has_rest:
+                    (await rest.post(url + "/api/v1/query", json=args)).json()
+                t3 = time.perf_counter()
                 direct.append((t1 - t0) * 1000)
                 via_mcp.append((t2 - t1) * 1000)
+                via_rest.append((t3 - t2) * 1000)
             rows.append({"query": name, "scanned": scanned, "rows": result["row_count"], "cold_ms": cold,
                          "direct_p50": statistics.median(direct), "direct_p95": pct(direct, 95),
-                         "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95)})
+                         "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95),
+                         "rest_p50": statistics.median(via_rest) if has_rest else float("nan")})
     con.close()
     return rows
 
@@ -213,13 +223,21 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query and path")
     parser.add_argument("--clients", type=int, default=16, help="concurrent MCP clients for the throughput run")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each throughput run")
+    parser.add_argument("--tenant", help="measure this already-published tenant of --home (with tyrell_corp's "
+                                         "sources) instead of building bench_corp; tenants file from "
+                                         "GATA_TENANTS_FILE")
     args = parser.parse_args()
+    global TENANT
 
     temp = None
     if args.home is None:
         temp = Path(tempfile.mkdtemp(prefix="gata-bench-"))
         args.home = temp / "home"
-    paths = prepare(args.home.resolve(), args.days, args.volume)
+    if args.tenant:
+        TENANT = args.tenant
+        paths = Paths(home=args.home.resolve(), tenants_file=Path(os.environ["GATA_TENANTS_FILE"]).resolve())
+    else:
+        paths = prepare(args.home.resolve(), args.days, args.volume)
     token = TokenStore(paths.tokens_file).create(tenant=TENANT, note="benchmark")[1]
     proc, url = serve(paths)
     try:
@@ -231,14 +249,15 @@ def main() -> int:
               + f"; {os.cpu_count()} CPUs; {args.repeat} timed runs per query\n")
         rows = anyio.run(latency, url, token, db, args.repeat)
         header = (f"{'query':<40} {'scans':>10} {'rows':>5} {'cold':>7} {'direct p50':>10} {'p95':>7} "
-                  f"{'mcp p50':>8} {'p95':>7} {'p50 x':>6} {'p95 x':>6}")
+                  f"{'mcp p50':>8} {'p95':>7} {'p50 x':>6} {'p95 x':>6} {'rest p50':>8} {'x':>6}")
         print(header)
         print("-" * len(header))
         for r in rows:
             print(f"{r['query']:<40} {r['scanned']:>10,} {r['rows']:>5} {r['cold_ms']:>6.1f}m {r['direct_p50']:>9.1f}m "
                   f"{r['direct_p95']:>6.1f}m {r['mcp_p50']:>7.1f}m {r['mcp_p95']:>6.1f}m "
-                  f"{r['mcp_p50'] / r['direct_p50']:>5.2f}x {r['mcp_p95'] / r['direct_p95']:>5.2f}x")
-        print("(ms; 'cold' is the first MCP call, which compiles the query; x = MCP / direct)\n")
+                  f"{r['mcp_p50'] / r['direct_p50']:>5.2f}x {r['mcp_p95'] / r['direct_p95']:>5.2f}x "
+                  f"{r['rest_p50']:>7.1f}m {r['rest_p50'] / r['direct_p50']:>5.2f}x")
+        print("(ms; 'cold' is the first MCP call, which compiles the query; x = MCP (or REST) / direct)\n")
 
         done, elapsed = anyio.run(throughput, url, token, args.clients, args.seconds)
         sqls: list[str] = []

@@ -26,6 +26,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="http (streamable HTTP at /mcp; SSE at /sse is served too), sse, or stdio (default: http)")
     p.add_argument("--host", default="127.0.0.1", help="HTTP address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default: {DEFAULT_PORT})")
+    p.add_argument("--allowed-host", action="append", metavar="NAME[:PORT]", default=None,
+                   help="HTTP: also answer requests addressed to this host name (a reverse proxy's or LAN name; "
+                        "any port unless given). localhost, 127.0.0.1 and [::1] are always allowed. Repeatable; "
+                        "default from env GATA_ALLOWED_HOSTS (comma-separated)")
+    p.add_argument("--allowed-origin", action="append", metavar="SCHEME://HOST[:PORT]", default=None,
+                   help="HTTP: also accept browser requests from this origin (e.g. https://bi.example.com). "
+                        "Repeatable; default from env GATA_ALLOWED_ORIGINS (comma-separated)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--tenant", metavar="SLUG", help="stdio only: serve this tenant")
     who.add_argument("--admin", action="store_true", help="stdio only: serve every tenant, with onboarding")
@@ -99,6 +106,7 @@ def _banner(args: argparse.Namespace, tenants: list[str], version: str) -> None:
     else:
         base = f"http://{args.host}:{args.port}"
         lines += [f"  streamable HTTP: {base}/mcp    SSE: {base}/sse    health: {base}/health",
+                  f"  REST: {base}/api/v1 (OpenAPI: {base}/api/v1/openapi.json)    Prometheus: {base}/metrics (admin)",
                   f"  create a token:  uv run gata token create --tenant {example}   (or --admin)",
                   f"  MCP Inspector:   npx @modelcontextprotocol/inspector, transport Streamable HTTP, URL {base}/mcp,",
                   "                   header 'Authorization: Bearer <token>'"]
@@ -120,6 +128,15 @@ def serve(args: argparse.Namespace) -> int:
         _err("error: over HTTP each request's bearer token decides its tenant; --tenant/--admin apply to stdio. "
              "Create a token with `gata token create --tenant SLUG`.")
         return 2
+    from gata.errors import ConfigError
+    from mcp_server.hosts import ENV_HOSTS, ENV_ORIGINS, HostPolicy, from_env
+
+    try:
+        policy = HostPolicy.build(args.host, args.allowed_host if args.allowed_host is not None else from_env(ENV_HOSTS),
+                                  args.allowed_origin if args.allowed_origin is not None else from_env(ENV_ORIGINS))
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        return 2
     if not _ensure_published():
         _err("error: the demo build published nothing; see the errors above")
         return 1
@@ -138,7 +155,7 @@ def serve(args: argparse.Namespace) -> int:
         return 0
     import uvicorn
 
-    uvicorn.run(http_app(mcp, args.host, args.port), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(http_app(mcp, args.host, args.port, policy), host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field, PrivateAttr, WithJsonSchema
 
 from gata.health import HealthReport
 
@@ -87,6 +87,13 @@ class Column(BaseModel):
     role: Literal["dimension", "metric"]
     type: ColumnType
     unit: str | None = Field(default=None, description="Currency code of money metrics.")
+    format: str | None = Field(default=None, description="Metrics: currency, integer, number, ratio or percent.")
+
+
+class Chart(BaseModel):
+    kind: Literal["line", "bar"] = Field(description="line for a time series, bar for categories.")
+    vega_lite: dict[str, Any] = Field(description="Vega-Lite v5 spec of the chart; its data.values are the rows.")
+    image: str = Field(description="Where the rendered PNG is.")
 
 
 class QueryResult(BaseModel):
@@ -107,6 +114,8 @@ class QueryResult(BaseModel):
     notes: list[str] = Field(default_factory=list, description="Adjustments made to the request (e.g. a clamped limit).")
     sql: str = Field(description="The compiled SQL that ran (read-only), for transparency.")
     freshness: Freshness
+    chart: Chart | None = Field(default=None, description="With chart='auto'|'line'|'bar': the chart's spec.")
+    _png: bytes | None = PrivateAttr(default=None)  # the rendered chart, sent as an image block, never as JSON
 
 
 # ---- pipeline_health ---------------------------------------------------------------------------------

@@ -4,28 +4,38 @@ The scope of every call is decided here, not by tool arguments: a stdio server i
 started for one tenant (or admin); an HTTP server takes it from each request's
 bearer token, verified by the SDK's auth middleware (no token, an unknown or a
 revoked one: 401 with ``WWW-Authenticate``). The HTTP app checks Host and Origin
-headers against the address it listens on (DNS-rebinding protection) and exposes
-an unauthenticated ``GET /health``.
+headers (DNS-rebinding protection: local names with any port, plus the names an
+operator allows), serves a REST mirror of the tools and Prometheus ``/metrics``, and
+exposes an unauthenticated ``GET /health``.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
+import anyio.to_thread
 from mcp.server.auth.settings import AuthSettings
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import Resource
+from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, Resource, SetLevelRequestParams
+from mcp_types import Tool as MCPTool
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from gata.settings import Paths
 from mcp_server import prompts, resources, tools
-from mcp_server.auth import GataTokenVerifier, Scope, TokenStore
+from mcp_server.auth import GataTokenVerifier, Scope, TokenStore, request_scope
+from mcp_server.hosts import HostCheckMiddleware, HostPolicy
+from mcp_server.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from mcp_server.metrics import ServerMetrics
+from mcp_server.outcomes import classify
+from mcp_server.rest import RestMirror, authenticated, is_admin, problem, unauthorized
 from mcp_server.tools import Gata, ServerConfig
 
 log = logging.getLogger(__name__)
@@ -46,15 +56,47 @@ def _version() -> str:
         return "0"
 
 
+ADMIN_TOOLS = frozenset({"onboard_tenant"})
+
+
 class GataMCP(MCPServer):
-    """MCPServer whose resource list depends on the caller's scope."""
+    """MCPServer whose tool and resource lists depend on the caller's scope, and which counts every call.
+
+    A tenant-scoped session is not shown the admin-only tools (an agent should not be
+    offered a tool it can never use); calling one anyway still gets the tool's own
+    refusal. Every tool call, over MCP or the REST mirror, passes through
+    :meth:`call_tool`, where it is counted for ``/metrics``.
+    """
 
     def __init__(self, gata: Gata, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.gata = gata
+        self.metrics = ServerMetrics(gata)
 
     async def list_resources(self) -> list[Resource]:
         return resources.listing(self.gata)
+
+    async def list_tools(self) -> list[MCPTool]:
+        listed = await super().list_tools()
+        scope = request_scope(self.gata.fixed_scope)
+        if scope is not None and scope.admin:
+            return listed
+        return [t for t in listed if t.name not in ADMIN_TOOLS]
+
+    async def call_tool(self, name: str, arguments: dict[str, Any],
+                        context: Context[Any, Any] | None = None) -> CallToolResult | InputRequiredResult:
+        scope = request_scope(self.gata.fixed_scope)
+        who = "none" if scope is None else "admin" if scope.admin else str(scope.tenant)
+        tool = name if self._tool_manager.get_tool(name) else "unknown"
+        start = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await super().call_tool(name, arguments, context)
+        except Exception as exc:
+            outcome = classify(exc).kind
+            raise
+        finally:
+            self.metrics.observe(tool, who, outcome, time.perf_counter() - start)
 
 
 def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False, host: str = "127.0.0.1",
@@ -72,28 +114,32 @@ def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False
                 "auth": AuthSettings(issuer_url=base, resource_server_url=None)}
     mcp = GataMCP(gata, name="gata", title="GATA governed marketing analytics", instructions=INSTRUCTIONS,
                   version=_version(), log_level="WARNING", **auth)
+    mcp._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, _set_log_level)
     tools.register(mcp, gata)
     resources.register(mcp, gata)
     prompts.register(mcp, gata)
     return mcp
 
 
+async def _set_log_level(_ctx: Any, params: SetLevelRequestParams) -> EmptyResult:
+    """``logging/setLevel``: accepted (clients send it after initialize and treat "method not found" as a
+    broken server). GATA sends clients no log messages, only progress notifications, so there is
+    nothing to filter; the server's own log stays on stderr."""
+    log.debug("client asked for log level %s", params.level)
+    return EmptyResult()
+
+
 def _host_for_url(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def transport_security(host: str, port: int) -> TransportSecuritySettings:
-    """Accept only requests addressed to this server (Host) from pages of this server (Origin)."""
-    hosts = {"127.0.0.1", "localhost", _host_for_url(host)} - {"0.0.0.0", "[::]"}
-    return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True,
-        allowed_hosts=sorted(f"{h}:{port}" for h in hosts),
-        allowed_origins=sorted(f"http://{h}:{port}" for h in hosts))
-
-
-def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765) -> Starlette:
-    """Streamable HTTP at /mcp, SSE at /sse (posting to /messages/), GET /health; bearer auth on MCP routes."""
-    security = transport_security(host, port)
+def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765, policy: HostPolicy | None = None) -> Starlette:
+    """Streamable HTTP at /mcp, SSE at /sse (posting to /messages/), the REST mirror under /api/v1,
+    ``/metrics`` (admin token) and ``GET /health``; bearer auth on everything but /health and the
+    OpenAPI document; Host/Origin checked on every request (:mod:`mcp_server.hosts`)."""
+    policy = policy or HostPolicy.build(host)
+    # HostCheckMiddleware below guards every route (the SDK's check would cover /mcp and /sse only)
+    security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
     streamable = mcp.streamable_http_app(transport_security=security, host=host)
     sse = mcp.sse_app(transport_security=security, host=host)
     routes: list[Route | Mount] = [r for r in streamable.routes if getattr(r, "path", None) == "/mcp"]
@@ -105,6 +151,17 @@ def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765) -> Starlet
                              "snapshot": snap.version if snap else None,
                              "published_at": snap.published_at.isoformat() if snap else None})
 
+    async def metrics(request: Request) -> Response:
+        if not authenticated(request):
+            return unauthorized()
+        if not is_admin(request):
+            return problem(403, "Forbidden", "/metrics names every tenant: scrape it with an admin token "
+                           "(`gata token create --admin`).")
+        body = await anyio.to_thread.run_sync(mcp.metrics.render)
+        return Response(body, media_type=METRICS_CONTENT_TYPE)
+
     routes.append(Route("/health", health, methods=["GET"]))
-    middleware: list[Middleware] = list(streamable.user_middleware)
+    routes.append(Route("/metrics", metrics, methods=["GET"]))
+    routes += RestMirror(mcp).routes()
+    middleware: list[Middleware] = [Middleware(HostCheckMiddleware, policy=policy), *streamable.user_middleware]
     return Starlette(routes=routes, middleware=middleware, lifespan=lambda app: mcp.session_manager.run())

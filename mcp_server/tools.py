@@ -13,6 +13,7 @@ internal error with a reference, never a stack trace.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -26,13 +27,14 @@ import anyio.from_thread
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from gata.errors import GataError
 from gata.onboarding import OnboardRequest, OnboardResult, onboard
 from gata.settings import Paths
 from mcp_server.auth import Scope, request_scope
+from mcp_server.charts import ChartKind, attach_chart
 from mcp_server.executor import QueryTimeout, execute, fit_rows
 from mcp_server.models import (
     Column,
@@ -47,6 +49,7 @@ from mcp_server.models import (
     QueryResult,
     Value,
 )
+from mcp_server.outcomes import ScopeRefused
 from mcp_server.snapshot import NoSnapshotError, Snapshot, SnapshotManager
 from semantic_configs.semantics import (
     DEFAULT_LIMIT,
@@ -108,7 +111,7 @@ class Gata:
                 raise ToolError(suggest(tenant, snap.tenants, "tenant"))
             return tenant
         if tenant is not None and tenant != scope.tenant:
-            raise ToolError(f"this session is scoped to tenant {scope.tenant!r} ({scope.via}) and cannot read "
+            raise ScopeRefused(f"this session is scoped to tenant {scope.tenant!r} ({scope.via}) and cannot read "
                             f"tenant {tenant!r}; omit 'tenant' to read {scope.tenant!r}.")
         if scope.tenant not in snap.configs:
             raise ToolError(f"tenant {scope.tenant!r} (this session's scope) has no published data in snapshot "
@@ -150,11 +153,15 @@ def _no_nul(values: list[Any], what: str) -> None:
             raise ToolError(f"{what}: text must be under 2000 characters and contain no NUL characters.")
 
 
-def structured(model: BaseModel) -> CallToolResult:
-    """Structured content plus the same data as compact JSON text (for clients that read only text)."""
+def structured(model: BaseModel, png: bytes | None = None) -> CallToolResult:
+    """Structured content plus the same data as compact JSON text (for clients that read only text),
+    and a chart as an image block when there is one."""
     data = model.model_dump(mode="json")
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+    content: list[TextContent | ImageContent] = [TextContent(type="text", text=text)]
+    if png is not None:
+        content.append(ImageContent(type="image", data=base64.b64encode(png).decode(), mime_type="image/png"))
+    return CallToolResult(content=content, structured_content=data)
 
 
 _TABLE_RE = re.compile(r'"analytics"\."([^"]+)"|\banalytics\.("?)(\w+)\2')
@@ -214,7 +221,8 @@ def _is_empty(rows: list[dict[str, Value]], dims: list[str]) -> bool:
     return not dims and all(v in (None, 0) for v in rows[0].values())
 
 
-def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str | None) -> QueryResult:
+def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str | None,
+              chart: ChartKind = "none") -> QueryResult:
     notes: list[str] = []
     limit = spec_args.get("limit", DEFAULT_LIMIT)
     if limit > MAX_LIMIT:
@@ -231,7 +239,8 @@ def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str |
         dims = [c for c in compiled.columns if c not in spec.metrics]
         units = {m: semantics.metrics[m].get("unit") for m in spec.metrics}
         columns = [Column(name=name, role="metric" if name in spec.metrics else "dimension", type=ctype,
-                          unit=units.get(name)) for name, ctype in zip(compiled.columns, execution.types, strict=True)]
+                          unit=units.get(name), format=semantics.metrics[name].get("format") if name in units else None)
+                   for name, ctype in zip(compiled.columns, execution.types, strict=True)]
         rows = _rows(execution.rows, compiled.columns)
         truncated, reason = execution.truncated, None
         if truncated:
@@ -245,10 +254,12 @@ def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str |
         empty_reason = None
         if _is_empty(rows, dims) and not cut and execution.elapsed_ms < DIAGNOSE_BELOW_MS:
             empty_reason = _diagnose_empty(gata, snap, semantics, spec, compiled.model)
-        return QueryResult(tenant=slug, columns=columns, rows=rows, row_count=len(rows), truncated=truncated,
-                           truncated_reason=reason, limit=limit, empty_reason=empty_reason, notes=notes,
-                           sql=compiled.sql,
-                           freshness=Freshness(last_load_at=snap.last_load_at(slug), snapshot=snap.info))
+        result = QueryResult(tenant=slug, columns=columns, rows=rows, row_count=len(rows), truncated=truncated,
+                             truncated_reason=reason, limit=limit, empty_reason=empty_reason, notes=notes,
+                             sql=compiled.sql,
+                             freshness=Freshness(last_load_at=snap.last_load_at(slug), snapshot=snap.info))
+        config = snap.configs[slug]
+        return attach_chart(result, chart, config.get("name", slug), config.get("currency", ""))
 
 
 def _compile(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, fetch: int) -> Any:
@@ -414,6 +425,9 @@ def register(mcp: MCPServer, gata: Gata) -> None:
                                                  examples=[[{"field": "spend", "direction": "desc"}]])] = [],  # noqa: B006
         limit: Annotated[int, Field(ge=1, description=f"Maximum rows (default {DEFAULT_LIMIT}). Above "
                                     f"{MAX_LIMIT} it is clamped to {MAX_LIMIT}, and `notes` says so.")] = DEFAULT_LIMIT,
+        chart: Annotated[ChartKind, Field(description="Also return a chart: 'auto' (a line for a time series, "
+                                          "bars for categories), 'line', 'bar', or 'none' (default). The PNG "
+                                          "comes as an image block, its Vega-Lite spec in `chart`.")] = "none",
         tenant: TenantArg = None,
     ) -> Annotated[CallToolResult, QueryResult]:
         """Governed numbers for your tenant: name metrics (and optionally dimensions, filters, a time grain
@@ -431,7 +445,8 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         spec_args = {"metrics": metrics, "dimensions": dimensions, "filters": [f.model_dump() for f in filters],
                      "time_grain": time_grain, "date_range": date_range.model_dump() if date_range else None,
                      "order_by": [o.model_dump() for o in order_by], "limit": limit}
-        return structured(await guarded("query", lambda: run_query(gata, scope, spec_args, tenant)))
+        result = await guarded("query", lambda: run_query(gata, scope, spec_args, tenant, chart))
+        return structured(result, result._png)
 
     @mcp.tool(annotations=READ_ONLY, title="Pipeline health")
     async def pipeline_health(tenant: TenantArg = None) -> Annotated[CallToolResult, PipelineHealth]:
@@ -455,7 +470,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         fails. Returns the tables built and the metrics now available (and a token when create_token)."""
         scope = gata.scope()
         if not scope.admin:
-            raise ToolError(f"onboard_tenant needs admin scope; this session is {scope.describe()}. Use an admin "
+            raise ScopeRefused(f"onboard_tenant needs admin scope; this session is {scope.describe()}. Use an admin "
                             "token (`gata token create --admin`) or a stdio server started with `gata serve --admin`.")
         try:
             parsed = OnboardRequest.model_validate(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import yaml
 
 from gata.settings import Paths
 from mcp_server.auth import TokenStore
@@ -13,8 +14,10 @@ from tests.mcp_server.mcp_support import (
     HttpServer,
     Session,
     Tokens,
+    catalog_names,
     http_client,
     http_server,
+    leak_markers,
     session,
     stdio_session,
 )
@@ -58,3 +61,21 @@ def tyrell(request: pytest.FixtureRequest) -> Session:
     return request.getfixturevalue(f"tyrell_{request.param}")
 
 
+
+
+# ---- the isolation tests' view of tyrell_corp (MCP and REST) -------------------------------------------
+@pytest.fixture(scope="session")
+def markers(demo: Paths) -> set[str]:
+    """Strings that exist only in other tenants' data."""
+    return leak_markers(demo)
+
+
+@pytest.fixture(scope="session")
+def declared(demo: Paths) -> tuple[set[str], set[str]]:
+    return catalog_names(demo, "tyrell_corp")
+
+
+@pytest.fixture(scope="session")
+def metric_dims(demo: Paths) -> dict[str, list[str]]:
+    config = yaml.safe_load((demo.serving_dir / "current" / "semantic_configs" / "tyrell_corp.yaml").read_text())
+    return {name: sorted(spec["dimensions"]) for name, spec in config["metrics"].items()}

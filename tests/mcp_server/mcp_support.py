@@ -32,6 +32,7 @@ from gata.settings import PROJECT_ROOT, Paths
 from mcp_server.auth import TokenStore
 
 DEMO_TENANTS = ("tyrell_corp", "wayne_enterprises", "stark_industries")
+OTHERS = ("wayne_enterprises", "stark_industries")  # tyrell_corp's neighbours in the isolation tests
 TOOLS = {"list_metrics", "get_dimension_values", "query", "onboard_tenant", "pipeline_health"}
 
 
@@ -169,3 +170,15 @@ def catalog_names(paths: Paths, tenant: str) -> tuple[set[str], set[str]]:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def leak_markers(paths: Paths) -> set[str]:
+    """Strings that exist only in other tenants' data: their slugs and table names, their campaign names."""
+    markers = set(OTHERS)
+    with snapshot_db(paths, "current") as con:
+        for other in OTHERS:
+            markers |= {r[0] for r in con.execute(
+                f"select distinct campaign_name from analytics.dim_{other}__campaigns").fetchall() if r[0]}
+            markers |= {r[0] for r in con.execute(
+                "select table_name from duckdb_tables() where table_name like ?", [f"%{other}%"]).fetchall()}
+    return markers

@@ -8,15 +8,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gata.settings import Paths
 from semantic_configs.semantics import OPERATORS
-from tests.mcp_server.mcp_support import Session, catalog_names, dumps, snapshot_db
+from tests.mcp_server.mcp_support import OTHERS, Session, dumps
 
-OTHERS = ("wayne_enterprises", "stark_industries")
 TABLE_RE = re.compile(r'"analytics"\."([^"]+)"')
 LITERAL_RE = re.compile(r"'(?:[^']|'')*'")
 
@@ -34,34 +31,6 @@ EVIL_VALUES = [
     "wayne_enterprises", "%", "_", "%wayne%", "\\", "''", '"', "\u0000", "🙂", "é", "\u202e", "null", "NULL",
     "2026-10-20' or 1=1 --", "tyrell_corp_black_friday", "google_ads", "1e309",
 ]
-
-
-def leak_markers(paths: Paths) -> set[str]:
-    """Strings that exist only in other tenants' data: their slugs and table names, their campaign names."""
-    markers = set(OTHERS)
-    with snapshot_db(paths, "current") as con:
-        for other in OTHERS:
-            markers |= {r[0] for r in con.execute(
-                f"select distinct campaign_name from analytics.dim_{other}__campaigns").fetchall() if r[0]}
-            markers |= {r[0] for r in con.execute(
-                "select table_name from duckdb_tables() where table_name like ?", [f"%{other}%"]).fetchall()}
-    return markers
-
-
-@pytest.fixture(scope="module")
-def markers(demo: Paths) -> set[str]:
-    return leak_markers(demo)
-
-
-@pytest.fixture(scope="module")
-def declared(demo: Paths) -> tuple[set[str], set[str]]:
-    return catalog_names(demo, "tyrell_corp")
-
-
-@pytest.fixture(scope="module")
-def metric_dims(demo: Paths) -> dict[str, list[str]]:
-    config = yaml.safe_load((demo.serving_dir / "current" / "semantic_configs" / "tyrell_corp.yaml").read_text())
-    return {name: sorted(spec["dimensions"]) for name, spec in config["metrics"].items()}
 
 
 def assert_no_leak(result: Any, args: dict[str, Any], markers: set[str], declared: tuple[set[str], set[str]]) -> None:

@@ -23,9 +23,11 @@ from tests.mcp_server.mcp_support import (
 )
 
 
-def test_five_tools_with_schemas(tyrell: Session) -> None:
-    tools = {t.name: t for t in tyrell.run(tyrell.client.list_tools).tools}
+def test_five_tools_with_schemas(tyrell: Session, admin_http: Session) -> None:
+    tools = {t.name: t for t in admin_http.run(admin_http.client.list_tools).tools}
     assert set(tools) == TOOLS
+    tenant_tools = {t.name: t for t in tyrell.run(tyrell.client.list_tools).tools}
+    assert set(tenant_tools) == TOOLS - {"onboard_tenant"}  # a tenant is not offered the admin-only tool
     for tool in tools.values():
         assert tool.description and len(tool.description) > 80, tool.name
         assert tool.input_schema["type"] == "object"
