@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from gata.attribution import AttributionModel, AttributionSettings
 from gata.catalog import catalog
 from gata.errors import ConfigError
 
@@ -34,7 +34,10 @@ class BusinessLogic(BaseModel):
         description="Meta `actions[].action_type` values counted as conversions",
     )
     session_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
-    attribution_model: Literal["first_touch", "last_touch"] = "first_touch"
+    attribution_model: AttributionModel = Field(
+        default="first_touch", description="the model answers use unless a query names another")
+    attribution: AttributionSettings = Field(default_factory=AttributionSettings,
+                                             description="lookback, time-decay half-life, channel and platform maps")
 
 
 class MockData(BaseModel):

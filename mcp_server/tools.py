@@ -46,6 +46,7 @@ from mcp_server.models import (
     PipelineHealth,
     QueryResult,
     Value,
+    attribution_catalog,
 )
 from mcp_server.snapshot import NoSnapshotError, Snapshot, SnapshotManager
 from semantic_configs.semantics import (
@@ -200,7 +201,7 @@ def list_metrics_impl(gata: Gata, scope: Scope, search: str | None, tenant: str 
         return MetricCatalog(tenant=slug, name=config.get("name", slug), currency=config.get("currency", ""),
                              metrics=metrics, dimensions=dimensions,
                              time_grains=list(config.get("time", {}).get("grains", [])), coverage=coverage,
-                             snapshot=snap.info, note=note)
+                             snapshot=snap.info, note=note, attribution=attribution_catalog(config))
 
 
 # ---- query -------------------------------------------------------------------------------------------
@@ -246,7 +247,8 @@ def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str |
         if _is_empty(rows, dims) and not cut and execution.elapsed_ms < DIAGNOSE_BELOW_MS:
             empty_reason = _diagnose_empty(gata, snap, semantics, spec, compiled.model)
         return QueryResult(tenant=slug, columns=columns, rows=rows, row_count=len(rows), truncated=truncated,
-                           truncated_reason=reason, limit=limit, empty_reason=empty_reason, notes=notes,
+                           truncated_reason=reason, limit=limit, empty_reason=empty_reason,
+                           notes=notes + list(compiled.notes),
                            sql=compiled.sql,
                            freshness=Freshness(last_load_at=snap.last_load_at(slug), snapshot=snap.info))
 
@@ -355,6 +357,13 @@ TenantArg = Annotated[str | None, Field(
                 "tenant is refused).", examples=["tyrell_corp"])]
 
 
+AttributionModelArg = Annotated[str | None, Field(
+    description="How revenue is credited to channels and campaigns for attributed_revenue, roas, cac and the other "
+                "metrics answered by channel: one of list_metrics' attribution.models (first_touch, last_touch, "
+                "last_non_direct, linear, position_based, time_decay, data_driven). Default: the tenant's.",
+    examples=["last_non_direct"])]
+
+
 def register(mcp: MCPServer, gata: Gata) -> None:
     @mcp.tool(annotations=READ_ONLY, title="List metrics and dimensions")
     async def list_metrics(
@@ -415,6 +424,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         limit: Annotated[int, Field(ge=1, description=f"Maximum rows (default {DEFAULT_LIMIT}). Above "
                                     f"{MAX_LIMIT} it is clamped to {MAX_LIMIT}, and `notes` says so.")] = DEFAULT_LIMIT,
         tenant: TenantArg = None,
+        attribution_model: AttributionModelArg = None,
     ) -> Annotated[CallToolResult, QueryResult]:
         """Governed numbers for your tenant: name metrics (and optionally dimensions, filters, a time grain
         and a date range) from list_metrics; never a table or SQL. Example: spend and clicks by platform per
@@ -424,13 +434,14 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         `empty_reason` names the filter that emptied the result. Metrics of different facts (e.g. spend and
         revenue) combine only by date; ratios are ratios of sums."""
         scope = gata.scope()
-        _no_nul([*metrics, *dimensions, tenant], "metric and dimension names")
+        _no_nul([*metrics, *dimensions, tenant, attribution_model], "metric and dimension names")
         for f in filters:
             _no_nul([f.field, f.value, *(f.values or [])], f"filter on {f.field!r}")
         _no_nul([o.field for o in order_by], "order_by")
         spec_args = {"metrics": metrics, "dimensions": dimensions, "filters": [f.model_dump() for f in filters],
                      "time_grain": time_grain, "date_range": date_range.model_dump() if date_range else None,
-                     "order_by": [o.model_dump() for o in order_by], "limit": limit}
+                     "order_by": [o.model_dump() for o in order_by], "limit": limit,
+                     "attribution_model": attribution_model}
         return structured(await guarded("query", lambda: run_query(gata, scope, spec_args, tenant)))
 
     @mcp.tool(annotations=READ_ONLY, title="Pipeline health")
