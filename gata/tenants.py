@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,7 +28,7 @@ class BusinessLogic(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the tenant's money")
-    timezone: str = "UTC"
+    timezone: str = Field(default="UTC", description="IANA time zone deciding the tenant's calendar day")
     conversion_events: list[str] = Field(min_length=1, description="analytics events that convert a session")
     meta_conversion_action_types: list[str] = Field(
         default_factory=lambda: ["offsite_conversion.fb_pixel_purchase"],
@@ -38,6 +39,16 @@ class BusinessLogic(BaseModel):
         default="first_touch", description="the model answers use unless a query names another")
     attribution: AttributionSettings = Field(default_factory=AttributionSettings,
                                              description="lookback, time-decay half-life, channel and platform maps")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}: use an IANA name such as UTC, Europe/Paris or "
+                             "America/Los_Angeles") from None
+        return v
 
 
 class MockData(BaseModel):
