@@ -20,7 +20,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,9 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.query import TENANT, client, pct, prepare, serve  # noqa: E402
-from gata.settings import Paths  # noqa: E402
-from mcp_server.auth import TokenStore  # noqa: E402
+from benchmarks.query import TENANT, alternate, client, pct, prepare, serve
+from gata.settings import Paths
+from mcp_server.auth import TokenStore
 
 ATTRIBUTION_NODES = ("fct_touchpoints", "fct_conversion_paths", "fct_attribution", "fct_channel_performance")
 QUERY: dict[str, Any] = {"metrics": ["roas", "spend", "attributed_revenue"], "dimensions": ["campaign_name"],
@@ -61,18 +60,7 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> dict[str, floa
         if first.is_error:
             raise SystemExit(first.content[0].text)
         sql = first.structured_content["sql"]
-        for _ in range(3):
-            con.execute(sql).fetchall()
-            await mcp.call_tool("query", QUERY)
-        direct, via_mcp = [], []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            con.execute(sql).fetchall()
-            t1 = time.perf_counter()
-            await mcp.call_tool("query", QUERY)
-            t2 = time.perf_counter()
-            direct.append((t1 - t0) * 1000)
-            via_mcp.append((t2 - t1) * 1000)
+        direct, via_mcp = await alternate(con, sql, mcp, QUERY, repeat)
     con.close()
     return {"rows": first.structured_content["row_count"], "direct_p50": statistics.median(direct),
             "direct_p95": pct(direct, 95), "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95)}

@@ -129,23 +129,30 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
             result = first.structured_content
             sql = result["sql"]
             scanned = scan_rows(con, sql)
-            direct, via_mcp = [], []
-            for _ in range(3):  # warm both paths
-                con.execute(sql).fetchall()
-                await mcp.call_tool("query", args)
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                con.execute(sql).fetchall()
-                t1 = time.perf_counter()
-                await mcp.call_tool("query", args)
-                t2 = time.perf_counter()
-                direct.append((t1 - t0) * 1000)
-                via_mcp.append((t2 - t1) * 1000)
+            direct, via_mcp = await alternate(con, sql, mcp, args, repeat)
             rows.append({"query": name, "scanned": scanned, "rows": result["row_count"], "cold_ms": cold,
                          "direct_p50": statistics.median(direct), "direct_p95": pct(direct, 95),
                          "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95)})
     con.close()
     return rows
+
+
+async def alternate(con: duckdb.DuckDBPyConnection, sql: str, mcp: Client, args: dict[str, Any],
+                    repeat: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of the SQL run directly and of the same query through MCP, alternating so both see one load."""
+    direct, via_mcp = [], []
+    for _ in range(3):  # warm both paths
+        con.execute(sql).fetchall()
+        await mcp.call_tool("query", args)
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        con.execute(sql).fetchall()
+        t1 = time.perf_counter()
+        await mcp.call_tool("query", args)
+        t2 = time.perf_counter()
+        direct.append((t1 - t0) * 1000)
+        via_mcp.append((t2 - t1) * 1000)
+    return direct, via_mcp
 
 
 def scan_rows(con: duckdb.DuckDBPyConnection, sql: str) -> int:
