@@ -285,7 +285,8 @@ def _coerce(value: Scalar, ctype: str, field: str) -> Any:
     if ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR"):
         if isinstance(value, bool):
             raise QueryError(f"filter on {field!r}: it holds text; give a text value.")
-        return str(value)
+        # typed: boring-semantic-layer turns a bare ISO-date-like string into a timestamp literal
+        return ibis.literal(str(value), type="string")
     if ctype == "BOOLEAN":
         if isinstance(value, bool):
             return value
