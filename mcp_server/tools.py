@@ -431,8 +431,9 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         week = metrics ["spend", "clicks"], dimensions ["source_platform"], time_grain "week".
         Returns rows keyed by column name, the columns' types, the compiled SQL, the data's freshness, and
         `truncated` when rows were cut (by `limit` or the response size cap). When nothing matches,
-        `empty_reason` names the filter that emptied the result. Metrics of different facts (e.g. spend and
-        revenue) combine only by date; ratios are ratios of sums."""
+        `empty_reason` names the filter that emptied the result. Metrics of different facts (e.g. spend,
+        sessions and attributed_revenue) combine on the dimensions they share: date, and channel,
+        source_platform and campaign for those answered by channel; ratios are ratios of sums."""
         scope = gata.scope()
         _no_nul([*metrics, *dimensions, tenant, attribution_model], "metric and dimension names")
         for f in filters:
