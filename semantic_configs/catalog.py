@@ -85,7 +85,8 @@ JOINED_DIMENSIONS: dict[str, dict[str, str]] = {
 }
 
 DIMENSION_DESCRIPTIONS: dict[str, str] = {
-    "date": "Calendar day (UTC); group it by day, week, month, quarter or year with time_grain.",
+    "date": "Calendar day in the tenant's timezone (ad delivery: the ad account's own day); group it by day, week, "
+            "month, quarter or year with time_grain. Attributed revenue is dated by its order's day.",
     "source_platform": "The connector the row came from, e.g. facebook_ads, google_ads, shopify, google_analytics.",
     "campaign_id": "Campaign id on the ad platform.",
     "campaign_name": "Campaign name as set on the ad platform (also the utm_campaign of its traffic).",
