@@ -79,6 +79,7 @@ def main() -> int:
         print(f"{'volume':>6} {'sessions':>9} {'orders':>7} {'paths':>7} {'credits':>8} "
               + " ".join(f"{n.removeprefix('fct_'):>20}" for n in ATTRIBUTION_NODES) + f" {'attribution':>11} {'all':>7}")
         for volume in args.volumes:
+            (temp / f"v{volume:g}").mkdir()
             paths = prepare(temp / f"v{volume:g}" / "home", args.days, volume)
             built.append(paths)
             times, size = build_times(paths), sizes(paths)
