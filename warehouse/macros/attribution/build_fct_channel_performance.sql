@@ -53,8 +53,9 @@ select
     coalesce(sum(conversions), 0)::double as conversions,
     coalesce(sum(sessions), 0)::bigint as sessions,
     coalesce(sum(attributed_revenue), 0)::decimal(18,2) as attributed_revenue,
-    coalesce(sum(attributed_orders), 0)::double as attributed_orders,
-    coalesce(sum(attributed_new_customers), 0)::double as attributed_new_customers
+    -- fractional counts rounded to 9 places: parallel float sums must not differ between builds
+    round(coalesce(sum(attributed_orders), 0), 9)::double as attributed_orders,
+    round(coalesce(sum(attributed_new_customers), 0), 9)::double as attributed_new_customers
 from facts
 group by all
 {%- endmacro %}
