@@ -318,7 +318,8 @@ def dimension_values(gata: Gata, scope: Scope, dimension: str, search: str | Non
 
         def make() -> str:
             counted = semantics.models[model].with_measures(value_count=lambda t: t.count())
-            filters = [lambda t: t[field].cast("string").lower().contains(term.lower())] if term else []
+            filters: list[Any] = [lambda t: t[field].cast("string").lower().contains(term.lower())] if term else []
+            filters += semantics.model_filters(model)
             q = counted.query(dimensions=[field], measures=["value_count"], filters=filters,
                               order_by=[("value_count", "desc"), (field, "asc")], limit=limit + 1)
             sql = q.sql()

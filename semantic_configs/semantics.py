@@ -200,11 +200,10 @@ class TenantSemantics:
         if not order:  # a stable default order: the same question always lists rows the same way
             order = [(fields[d], "asc") for d in dims]
         notes: list[str] = []
-        if model == ATTRIBUTED:  # its rows repeat per attribution model: every query reads exactly one
+        filters += self.model_filters(model, spec.attribution_model)
+        if model == ATTRIBUTED and any(self._attributed(model, m) for m in spec.metrics):
             attribution = self.config["attribution"]
             chosen = spec.attribution_model or attribution["default_model"]
-            filters.append({"field": self._internal_field(model, ATTRIBUTION_FILTER), "operator": "=", "value": chosen})
-        if model == ATTRIBUTED and any(self._attributed(model, m) for m in spec.metrics):
             notes.append(f"attribution model: {chosen} ({attribution['models'][chosen]}; lookback "
                          f"{attribution['lookback_days']} days); revenue no touchpoint explains is channel "
                          "'unattributed'.")
@@ -215,6 +214,13 @@ class TenantSemantics:
         source = [fields[d] for d in dims] + list(spec.metrics)
         return CompiledQuery(model=model, sql=query.sql(), columns=dims + list(spec.metrics), source_columns=source,
                              notes=tuple(notes))
+
+    def model_filters(self, model: str, attribution_model: str | None = None) -> list[dict[str, Any]]:
+        """Filters every read of a model needs: the channels model repeats its rows per attribution model."""
+        if model != ATTRIBUTED:
+            return []
+        chosen = attribution_model or self.config["attribution"]["default_model"]
+        return [{"field": self._internal_field(model, ATTRIBUTION_FILTER), "operator": "=", "value": chosen}]
 
     def _attributed(self, model: str, metric: str) -> bool:
         """Whether a metric's figure on this model depends on the attribution model."""

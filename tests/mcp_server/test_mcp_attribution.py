@@ -161,3 +161,10 @@ def test_attribution_reconciles_with_an_independent_oracle_from_raw_records(
     got = {r["channel"]: Decimal(str(r["attributed_revenue"])) for r in answer["rows"] if r["attributed_revenue"]}
     assert got == truth
     assert len(got) >= 5
+
+
+def test_channel_values_are_counted_under_one_attribution_model(tyrell_stdio: Session) -> None:
+    values = tyrell_stdio.ok("get_dimension_values", {"dimension": "channel"})
+    counts = {v["value"]: v["count"] for v in values["values"]}
+    assert {"paid_search", "paid_social", "direct"} <= set(counts)
+    assert "'first_touch'" in values["sql"] and "attribution_model" in values["sql"]
