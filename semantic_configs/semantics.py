@@ -177,7 +177,15 @@ class TenantSemantics:
         raise QueryError(
             f"{', '.join(spec.metrics)} cannot be broken down{together} by {', '.join(blocked)}; "
             f"{'they' if len(spec.metrics) > 1 else 'it'} can be grouped or filtered by: {', '.join(allowed)}."
-            + (" Ask the metrics separately to use each one's own dimensions." if len(set(homes.values())) > 1 else ""))
+            + (" Ask the metrics separately to use each one's own dimensions." if len(set(homes.values())) > 1 else "")
+            + self._why_no_attribution(blocked))
+
+    def _why_no_attribution(self, blocked: list[str]) -> str:
+        """A tenant without attribution is told why revenue has no channel, platform or campaign."""
+        reason = self.config.get("absent_metrics", {}).get("attributed_revenue")
+        if not reason or not set(blocked) & {"channel", "source_platform", "campaign_id", "campaign_name"}:
+            return ""
+        return f" Revenue by channel, platform or campaign needs attribution: {reason}."
 
     def compile(self, spec: QuerySpec, limit: int | None = None) -> CompiledQuery:
         self.check_names(spec)

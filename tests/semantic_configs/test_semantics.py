@@ -129,6 +129,8 @@ def test_tenant_without_analytics_has_no_session_metrics_and_still_loads(home: P
     with pytest.raises(QueryError, match="attributed_revenue is not available for tenant shop_only: attribution "
                                          "needs an analytics source"):
         sem.compile(QuerySpec(metrics=["attributed_revenue"]))
+    with pytest.raises(QueryError, match="needs attribution: attribution needs an analytics source"):
+        sem.compile(QuerySpec(metrics=["roas"], dimensions=["source_platform"]))
     with pytest.raises(QueryError, match="shop_only has no attribution"):
         sem.compile(QuerySpec(metrics=["roas"], attribution_model="linear"))
 
