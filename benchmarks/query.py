@@ -20,6 +20,7 @@ second with 16 concurrent MCP clients (and 16 direct threads, for scale).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,30 +134,43 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
             result = first.structured_content
             sql = result["sql"]
             scanned = scan_rows(con, sql)
-            direct, via_mcp, via_rest = [], [], []
-            for _ in range(3):  # warm every path
-                con.execute(sql).fetchall()
-                await mcp.call_tool("query", args)
-                if has_rest:
-                    (await rest.post(url + "/api/v1/query", json=args)).raise_for_status()
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                con.execute(sql).fetchall()
-                t1 = time.perf_counter()
-                await mcp.call_tool("query", args)
-                t2 = time.perf_counter()
-                if has_rest:
-                    (await rest.post(url + "/api/v1/query", json=args)).json()
-                t3 = time.perf_counter()
-                direct.append((t1 - t0) * 1000)
-                via_mcp.append((t2 - t1) * 1000)
-                via_rest.append((t3 - t2) * 1000)
+            post = functools.partial(rest.post, url + "/api/v1/query", json=args) if has_rest else None
+            direct, via_mcp, via_rest = await alternate(con, sql, mcp, args, repeat, post)
             rows.append({"query": name, "scanned": scanned, "rows": result["row_count"], "cold_ms": cold,
                          "direct_p50": statistics.median(direct), "direct_p95": pct(direct, 95),
                          "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95),
-                         "rest_p50": statistics.median(via_rest) if has_rest else float("nan")})
+                         "rest_p50": statistics.median(via_rest) if via_rest else float("nan")})
     con.close()
     return rows
+
+
+async def alternate(con: duckdb.DuckDBPyConnection, sql: str, mcp: Client, args: dict[str, Any], repeat: int,
+                    rest: Callable[[], Awaitable[httpx2.Response]] | None = None,
+                    ) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds of the SQL run directly, of the same query through MCP and (given `rest`) through the REST
+    mirror, alternating so every path sees one load."""
+    direct: list[float] = []
+    via_mcp: list[float] = []
+    via_rest: list[float] = []
+    for _ in range(3):  # warm every path
+        con.execute(sql).fetchall()
+        await mcp.call_tool("query", args)
+        if rest is not None:
+            (await rest()).raise_for_status()
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        con.execute(sql).fetchall()
+        t1 = time.perf_counter()
+        await mcp.call_tool("query", args)
+        t2 = time.perf_counter()
+        if rest is not None:
+            (await rest()).json()
+        t3 = time.perf_counter()
+        direct.append((t1 - t0) * 1000)
+        via_mcp.append((t2 - t1) * 1000)
+        if rest is not None:
+            via_rest.append((t3 - t2) * 1000)
+    return direct, via_mcp, via_rest
 
 
 def scan_rows(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from gata.attribution import AttributionModel, AttributionSettings
 from gata.catalog import catalog
 from gata.errors import ConfigError
 from gata.live_config import LiveConnector, check_live
@@ -28,14 +29,27 @@ class BusinessLogic(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the tenant's money")
-    timezone: str = "UTC"
+    timezone: str = Field(default="UTC", description="IANA time zone deciding the tenant's calendar day")
     conversion_events: list[str] = Field(min_length=1, description="analytics events that convert a session")
     meta_conversion_action_types: list[str] = Field(
         default_factory=lambda: ["offsite_conversion.fb_pixel_purchase"],
         description="Meta `actions[].action_type` values counted as conversions",
     )
     session_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
-    attribution_model: Literal["first_touch", "last_touch"] = "first_touch"
+    attribution_model: AttributionModel = Field(
+        default="first_touch", description="the model answers use unless a query names another")
+    attribution: AttributionSettings = Field(default_factory=AttributionSettings,
+                                             description="lookback, time-decay half-life, channel and platform maps")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}: use an IANA name such as UTC, Europe/Paris or "
+                             "America/Los_Angeles") from None
+        return v
 
 
 class MockData(BaseModel):

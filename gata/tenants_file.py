@@ -34,7 +34,10 @@ def tenant_entry(tenant: Tenant) -> CommentedMap:
     body["name"] = tenant.name
     body["sources"] = CommentedMap((d, _flow(list(getattr(tenant.sources, d))))
                                    for d in ("paid_ads", "ecommerce", "analytics") if getattr(tenant.sources, d))
-    logic = tenant.business_logic.model_dump()
+    logic = tenant.business_logic.model_dump(exclude={"attribution"})
+    attribution = tenant.business_logic.attribution.model_dump(exclude_defaults=True)
+    if attribution:  # only what the tenant overrides: the defaults live in gata/attribution.py
+        logic["attribution"] = attribution
     for key in ("conversion_events", "meta_conversion_action_types"):
         logic[key] = _flow(logic[key])
     body["business_logic"] = CommentedMap(logic)

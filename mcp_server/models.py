@@ -52,6 +52,17 @@ class Coverage(BaseModel):
     date_max: str | None = Field(description="Last day with data (YYYY-MM-DD).")
 
 
+class AttributionInfo(BaseModel):
+    default_model: str = Field(description="The model query uses when attribution_model is left out.")
+    models: dict[str, str] = Field(description="query(attribution_model=...) values, with what each credits.")
+    lookback_days: int = Field(description="Sessions up to this many days before an order are its touchpoints.")
+
+
+def attribution_catalog(config: dict[str, Any]) -> AttributionInfo | None:
+    info = config.get("attribution")
+    return AttributionInfo(**{k: info[k] for k in ("default_model", "models", "lookback_days")}) if info else None
+
+
 class MetricCatalog(BaseModel):
     tenant: str
     name: str = Field(description="The client's display name.")
@@ -62,6 +73,9 @@ class MetricCatalog(BaseModel):
     coverage: Coverage = Field(description="Date range covered by the tenant's data.")
     snapshot: SnapshotInfo
     note: str | None = Field(default=None, description="How the list was narrowed, if it was.")
+    attribution: AttributionInfo | None = Field(
+        default=None, description="Attribution models for metrics answered by channel; null when the tenant has no "
+                                  "analytics and ecommerce source to attribute with.")
 
 
 # ---- get_dimension_values ----------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from mcp_server.models import (
     PipelineHealth,
     QueryResult,
     Value,
+    attribution_catalog,
 )
 from mcp_server.outcomes import ScopeRefused
 from mcp_server.snapshot import NoSnapshotError, Snapshot, SnapshotManager
@@ -207,7 +208,7 @@ def list_metrics_impl(gata: Gata, scope: Scope, search: str | None, tenant: str 
         return MetricCatalog(tenant=slug, name=config.get("name", slug), currency=config.get("currency", ""),
                              metrics=metrics, dimensions=dimensions,
                              time_grains=list(config.get("time", {}).get("grains", [])), coverage=coverage,
-                             snapshot=snap.info, note=note)
+                             snapshot=snap.info, note=note, attribution=attribution_catalog(config))
 
 
 # ---- query -------------------------------------------------------------------------------------------
@@ -255,7 +256,8 @@ def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str |
         if _is_empty(rows, dims) and not cut and execution.elapsed_ms < DIAGNOSE_BELOW_MS:
             empty_reason = _diagnose_empty(gata, snap, semantics, spec, compiled.model)
         result = QueryResult(tenant=slug, columns=columns, rows=rows, row_count=len(rows), truncated=truncated,
-                             truncated_reason=reason, limit=limit, empty_reason=empty_reason, notes=notes,
+                             truncated_reason=reason, limit=limit, empty_reason=empty_reason,
+                             notes=notes + list(compiled.notes),
                              sql=compiled.sql,
                              freshness=Freshness(last_load_at=snap.last_load_at(slug), snapshot=snap.info))
         config = snap.configs[slug]
@@ -327,7 +329,8 @@ def dimension_values(gata: Gata, scope: Scope, dimension: str, search: str | Non
 
         def make() -> str:
             counted = semantics.models[model].with_measures(value_count=lambda t: t.count())
-            filters = [lambda t: t[field].cast("string").lower().contains(term.lower())] if term else []
+            filters: list[Any] = [lambda t: t[field].cast("string").lower().contains(term.lower())] if term else []
+            filters += semantics.model_filters(model)
             q = counted.query(dimensions=[field], measures=["value_count"], filters=filters,
                               order_by=[("value_count", "desc"), (field, "asc")], limit=limit + 1)
             sql = q.sql()
@@ -364,6 +367,13 @@ def health(gata: Gata, scope: Scope, tenant: str | None) -> PipelineHealth:
 TenantArg = Annotated[str | None, Field(
     description="Admin sessions only: the tenant to read. Tenant-scoped sessions leave it out (naming another "
                 "tenant is refused).", examples=["tyrell_corp"])]
+
+
+AttributionModelArg = Annotated[str | None, Field(
+    description="How revenue is credited to channels and campaigns for attributed_revenue, roas, cac and the other "
+                "metrics answered by channel: one of list_metrics' attribution.models (first_touch, last_touch, "
+                "last_non_direct, linear, position_based, time_decay, data_driven). Default: the tenant's.",
+    examples=["last_non_direct"])]
 
 
 def register(mcp: MCPServer, gata: Gata) -> None:
@@ -429,22 +439,25 @@ def register(mcp: MCPServer, gata: Gata) -> None:
                                           "bars for categories), 'line', 'bar', or 'none' (default). The PNG "
                                           "comes as an image block, its Vega-Lite spec in `chart`.")] = "none",
         tenant: TenantArg = None,
+        attribution_model: AttributionModelArg = None,
     ) -> Annotated[CallToolResult, QueryResult]:
         """Governed numbers for your tenant: name metrics (and optionally dimensions, filters, a time grain
         and a date range) from list_metrics; never a table or SQL. Example: spend and clicks by platform per
         week = metrics ["spend", "clicks"], dimensions ["source_platform"], time_grain "week".
         Returns rows keyed by column name, the columns' types, the compiled SQL, the data's freshness, and
         `truncated` when rows were cut (by `limit` or the response size cap). When nothing matches,
-        `empty_reason` names the filter that emptied the result. Metrics of different facts (e.g. spend and
-        revenue) combine only by date; ratios are ratios of sums."""
+        `empty_reason` names the filter that emptied the result. Metrics of different facts (e.g. spend,
+        sessions and attributed_revenue) combine on the dimensions they share: date, and channel,
+        source_platform and campaign for those answered by channel; ratios are ratios of sums."""
         scope = gata.scope()
-        _no_nul([*metrics, *dimensions, tenant], "metric and dimension names")
+        _no_nul([*metrics, *dimensions, tenant, attribution_model], "metric and dimension names")
         for f in filters:
             _no_nul([f.field, f.value, *(f.values or [])], f"filter on {f.field!r}")
         _no_nul([o.field for o in order_by], "order_by")
         spec_args = {"metrics": metrics, "dimensions": dimensions, "filters": [f.model_dump() for f in filters],
                      "time_grain": time_grain, "date_range": date_range.model_dump() if date_range else None,
-                     "order_by": [o.model_dump() for o in order_by], "limit": limit}
+                     "order_by": [o.model_dump() for o in order_by], "limit": limit,
+                     "attribution_model": attribution_model}
         result = await guarded("query", lambda: run_query(gata, scope, spec_args, tenant, chart))
         return structured(result, result._png)
 

@@ -20,17 +20,22 @@ from typing import Any
 import duckdb
 import yaml
 
+from gata.attribution import ATTRIBUTION_MODELS, MODEL_DESCRIPTIONS
 from gata.errors import SemanticConfigError
 from gata.settings import OVERRIDES_DIR, Paths
 from gata.tenants import Tenant
 from semantic_configs.catalog import (
+    ATTRIBUTED,
+    ATTRIBUTION_FILTER,
     DATE_FILTER,
     DIMENSION_DESCRIPTIONS,
     GRAINS,
     JOINED_DIMENSIONS,
     METRIC_DOMAINS,
     METRICS,
+    MISSING_DOMAIN_REASONS,
     MODELS,
+    ON_CHANNELS,
     RATIO_INPUTS,
     ModelSpec,
 )
@@ -96,7 +101,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
     override = _load_override(tenant.slug, overrides_dir)
     hidden = set(override.get("hidden") or [])
     descriptions = dict(override.get("descriptions") or {})
-    models = [m for m in MODELS.values() if domains & set(m.domains)]
+    models = [m for m in MODELS.values() if domains & set(m.domains) and set(m.needs) <= domains]
     tables: dict[str, Any] = {}
     with duckdb.connect(str(paths.tenant_db(tenant.slug)), read_only=True) as con:
         for m in models:
@@ -109,6 +114,8 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
     for name, spec in metrics.items():
         if spec.daily:
             metric_models[name].append("daily")
+        if name in ON_CHANNELS and ATTRIBUTED in tables and spec.model != ATTRIBUTED:
+            metric_models[name].append(ATTRIBUTED)
     dim_models: dict[str, dict[str, str]] = {"date": {}}
     for m in models:
         col_docs = docs.get(f"{m.prefix}_{m.star}", {})
@@ -128,6 +135,8 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
                 continue
             dims[dim] = {"expr": f"_.{column}",
                          "description": descriptions.get(dim) or DIMENSION_DESCRIPTIONS.get(dim) or col_docs.get(column, "")}
+            if dim == ATTRIBUTION_FILTER:  # internal: the compiler filters it from the query's attribution_model
+                continue
             dim_models.setdefault(dim, {})[m.name] = own(dim)
         for dim, field in JOINED_DIMENSIONS.get(m.name, {}).items():
             alias = field.split(".")[0]
@@ -139,7 +148,10 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
             if m.name not in metric_models[name]:
                 continue
             text = descriptions.get(name) or spec.description
-            expr = spec.expr if m.name == spec.model or spec.kind == "ratio" else f"_.{name}.sum()"
+            if m.name == ATTRIBUTED and m.name != spec.model:
+                expr = ON_CHANNELS[name]
+            else:
+                expr = spec.expr if m.name == spec.model or spec.kind == "ratio" else f"_.{name}.sum()"
             (calculated if spec.kind == "ratio" else measures)[name] = {"expr": expr, "description": text}
         for name, extra in ((override.get("measures") or {}).get(m.name) or {}).items():
             measures[name] = {"expr": extra["expr"], "description": extra.get("description", "")}
@@ -158,7 +170,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
     metric_catalog: dict[str, Any] = {}
     for name, home in sorted(metric_models.items()):
         spec = metrics.get(name)
-        dims = sorted(d for d, where in dim_models.items() if home[0] in where)
+        dims = sorted(d for d, where in dim_models.items() if any(h in where for h in home))
         metric_catalog[name] = {
             "description": descriptions.get(name) or (spec.description if spec else
                                                       semantic_models[home[0]]["measures"][name]["description"]),
@@ -184,6 +196,8 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
                 entry.update(prof)
         dimension_catalog[dim] = entry
     coverage = {name: {k: t[k] for k in ("rows", "date_min", "date_max") if k in t} for name, t in tables.items()}
+    absent = {name: "; ".join(MISSING_DOMAIN_REASONS[d] for d in METRIC_DOMAINS[name] if d not in domains)
+              for name in METRICS if not set(METRIC_DOMAINS[name]) <= domains and name not in hidden}
     _check_override_columns(tenant.slug, override, tables)
     return {
         "tenant": tenant.slug,
@@ -197,7 +211,18 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
         "metrics": metric_catalog,
         "dimensions": dimension_catalog,
         "coverage": coverage,
+        "absent_metrics": dict(sorted(absent.items())),
+        "lookback_days": tenant.business_logic.attribution.lookback_days,
+        **({"attribution": attribution_info(tenant)} if ATTRIBUTED in tables else {}),
     }
+
+
+def attribution_info(tenant: Tenant) -> dict[str, Any]:
+    """What the compiler and list_metrics need of the tenant's attribution settings."""
+    settings = tenant.business_logic.attribution
+    return {"default_model": tenant.business_logic.attribution_model,
+            "models": {m: MODEL_DESCRIPTIONS[m] for m in ATTRIBUTION_MODELS},
+            "lookback_days": settings.lookback_days, "half_life_days": settings.half_life_days}
 
 
 def _check_override_columns(tenant: str, override: dict[str, Any], tables: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ import ibis
 from boring_semantic_layer import from_config
 from pydantic import BaseModel, ConfigDict, Field
 
-from semantic_configs.catalog import DATE_FILTER
+from semantic_configs.catalog import ATTRIBUTED, ATTRIBUTION_FILTER, DATE_FILTER, NEW_CUSTOMER_METRICS
 
 Operator = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not in", "like", "ilike", "is null", "is not null"]
 OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
@@ -73,6 +73,9 @@ class QuerySpec(BaseModel):
     date_range: DateRange | None = Field(default=None, description="Only rows whose date falls in this range.")
     order_by: list[OrderBy] = Field(default_factory=list, max_length=10)
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, description=f"Rows to return (at most {MAX_LIMIT}).")
+    attribution_model: str | None = Field(
+        default=None, description="How revenue is credited to channels and campaigns (list_metrics lists the "
+                                  "models); default: the tenant's. Applies to metrics answered by channel.")
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class CompiledQuery:
     sql: str
     columns: list[str]  # output column names, catalog names, in order
     source_columns: list[str]  # the same columns as the SQL names them
+    notes: tuple[str, ...] = ()  # what the asker should know about the answer (the model used, short history)
 
 
 def suggest(name: str, known: list[str], what: str) -> str:
@@ -123,9 +127,20 @@ class TenantSemantics:
 
     # ---- the governed query ------------------------------------------------------------------------
     def check_names(self, spec: QuerySpec) -> None:
+        absent: dict[str, str] = self.config.get("absent_metrics", {})
         for metric in spec.metrics:
+            if metric in absent:
+                raise QueryError(f"{metric} is not available for tenant {self.tenant}: {absent[metric]}.")
             if metric not in self.metrics:
                 raise QueryError(suggest(metric, list(self.metrics), "metric"))
+        if spec.attribution_model is not None:
+            models = self.config.get("attribution", {}).get("models", {})
+            if not models:
+                raise QueryError(f"tenant {self.tenant} has no attribution: "
+                                 f"{absent.get('attributed_revenue', 'it needs ecommerce and analytics sources')}; "
+                                 "leave attribution_model out.")
+            if spec.attribution_model not in models:
+                raise QueryError(suggest(spec.attribution_model, list(models), "attribution model"))
         for dim in [*spec.dimensions, *(f.field for f in spec.filters)]:
             if dim not in self.dimensions:
                 raise QueryError(suggest(dim, list(self.dimensions), "dimension"))
@@ -142,27 +157,35 @@ class TenantSemantics:
         dims = set(spec.dimensions) | {f.field for f in spec.filters}
         if spec.time_grain or spec.date_range:
             dims.add("date")
-        candidates = None
+        candidates: list[str] | None = None  # None: no metric seen yet; [] : no model holds them all
         for metric in spec.metrics:
             homes = self.metrics[metric]["models"]
-            candidates = [m for m in (candidates or homes) if m in homes]
+            candidates = [m for m in (homes if candidates is None else candidates) if m in homes]
         for m in candidates or []:
             if all(m in self.dimensions[d]["models"] for d in dims):
                 return m
         homes = {metric: self.metrics[metric]["models"][0] for metric in spec.metrics}
         if not candidates:
             raise QueryError(
-                "these metrics come from different facts: "
-                + "; ".join(f"{k} ({v})" for k, v in homes.items())
-                + ". Ask them in separate queries, or use metrics that are also on the daily model "
-                  "(additive ones) grouped only by date.")
+                "these metrics cannot be answered together: "
+                + "; ".join(f"{k} (by {', '.join(self.metrics[k]['dimensions'])})" for k in spec.metrics)
+                + ". Ask them in separate queries; metrics of different facts combine only on dimensions every one "
+                  "of them lists (date, and channel, source_platform and campaign for the ones answered by channel).")
         allowed = sorted({d for d, info in self.dimensions.items() if any(m in info["models"] for m in candidates)})
         blocked = sorted(dims - set(allowed))
         together = " together" if len(spec.metrics) > 1 else ""
         raise QueryError(
             f"{', '.join(spec.metrics)} cannot be broken down{together} by {', '.join(blocked)}; "
             f"{'they' if len(spec.metrics) > 1 else 'it'} can be grouped or filtered by: {', '.join(allowed)}."
-            + (" Ask the metrics separately to use each one's own dimensions." if len(set(homes.values())) > 1 else ""))
+            + (" Ask the metrics separately to use each one's own dimensions." if len(set(homes.values())) > 1 else "")
+            + self._why_no_attribution(blocked))
+
+    def _why_no_attribution(self, blocked: list[str]) -> str:
+        """A tenant without attribution is told why revenue has no channel, platform or campaign."""
+        reason = self.config.get("absent_metrics", {}).get("attributed_revenue")
+        if not reason or not set(blocked) & {"channel", "source_platform", "campaign_id", "campaign_name"}:
+            return ""
+        return f" Revenue by channel, platform or campaign needs attribution: {reason}."
 
     def compile(self, spec: QuerySpec, limit: int | None = None) -> CompiledQuery:
         self.check_names(spec)
@@ -184,15 +207,60 @@ class TenantSemantics:
         order = [(fields.get(o.field, o.field), o.direction) for o in spec.order_by]
         if not order:  # a stable default order: the same question always lists rows the same way
             order = [(fields[d], "asc") for d in dims]
+        notes: list[str] = []
+        filters += self.model_filters(model, spec.attribution_model)
+        if model == ATTRIBUTED and any(self._attributed(model, m) for m in spec.metrics):
+            attribution = self.config["attribution"]
+            chosen = spec.attribution_model or attribution["default_model"]
+            notes.append(f"attribution model: {chosen} ({attribution['models'][chosen]}; lookback "
+                         f"{attribution['lookback_days']} days); revenue no touchpoint explains is channel "
+                         "'unattributed'.")
+        notes += self._short_history(spec)
         query = self.models[model].query(
             dimensions=[fields[d] for d in dims], measures=list(spec.metrics), filters=filters,
             order_by=order or None, limit=limit if limit is not None else spec.limit, **kwargs)
         source = [fields[d] for d in dims] + list(spec.metrics)
-        return CompiledQuery(model=model, sql=query.sql(), columns=dims + list(spec.metrics), source_columns=source)
+        return CompiledQuery(model=model, sql=query.sql(), columns=dims + list(spec.metrics), source_columns=source,
+                             notes=tuple(notes))
+
+    def model_filters(self, model: str, attribution_model: str | None = None) -> list[dict[str, Any]]:
+        """Filters every read of a model needs: the channels model repeats its rows per attribution model."""
+        if model != ATTRIBUTED:
+            return []
+        chosen = attribution_model or self.config["attribution"]["default_model"]
+        return [{"field": self._internal_field(model, ATTRIBUTION_FILTER), "operator": "=", "value": chosen}]
+
+    def _attributed(self, model: str, metric: str) -> bool:
+        """Whether a metric's figure on this model depends on the attribution model."""
+        spec = self.config["semantic_models"][model]
+        expr = {**spec["measures"], **spec.get("calculated_measures", {})}[metric]["expr"]
+        return "attributed" in expr
+
+    def _short_history(self, spec: QuerySpec) -> list[str]:
+        """New-customer figures near the first landed day count returning customers as new: say so."""
+        if not any(m in NEW_CUSTOMER_METRICS for m in spec.metrics):
+            return []
+        first = (self.config.get("coverage", {}).get("orders") or {}).get("date_min")
+        if not first:
+            return []
+        lookback = int(self.config.get("lookback_days", 30))
+        first_day = date.fromisoformat(first)
+        start = spec.date_range.start if spec.date_range else first_day
+        reliable = first_day + timedelta(days=lookback)
+        if start >= reliable:
+            return []
+        warning = (f"history is short: orders are landed from {first_day} only, so a customer whose earlier orders "
+                   f"predate it counts as new; new-customer figures (new_customers, cac, returning_customers) before "
+                   f"{reliable} ({lookback} days after the first landed day) overstate new customers.")
+        return [warning]
 
     def _day_field(self, model: str) -> str:
         """The untruncated day of a model: what date filters compare, whatever the time_grain."""
-        return f"{model}.{DATE_FILTER}" if self.config["semantic_models"][model].get("joins") else DATE_FILTER
+        return self._internal_field(model, DATE_FILTER)
+
+    def _internal_field(self, model: str, name: str) -> str:
+        """An internal dimension as BSL names it (a model with joins prefixes its own dimensions)."""
+        return f"{model}.{name}" if self.config["semantic_models"][model].get("joins") else name
 
     def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any]:
         if f.field == "date":
@@ -231,7 +299,8 @@ def _coerce(value: Scalar, ctype: str, field: str) -> Any:
     if ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR"):
         if isinstance(value, bool):
             raise QueryError(f"filter on {field!r}: it holds text; give a text value.")
-        return str(value)
+        # typed: boring-semantic-layer turns a bare ISO-date-like string into a timestamp literal
+        return ibis.literal(str(value), type="string")
     if ctype == "BOOLEAN":
         if isinstance(value, bool):
             return value

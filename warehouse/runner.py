@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from gata.attribution import ATTRIBUTION_MODELS
 from gata.catalog import catalog
 from gata.errors import TransformError
 from gata.settings import DBT_PROJECT_DIR, Paths
@@ -77,6 +78,7 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
         "gata_logic": tenant.business_logic.model_dump(),
         "gata_routing": routing,
         "gata_load_ids": load_ids,
+        "gata_attribution_models": list(ATTRIBUTION_MODELS),
         "gata_master_model_ids": {k: c.master_model_id for k, c in catalog().connectors.items()},
     }
 

@@ -34,8 +34,8 @@ def test_demo_tenants_load_with_their_source_mix() -> None:
         ("acme", lambda b: b.pop("name"), ["tenant 'acme'", "field name", "required"]),
         ("acme", lambda b: b["mock_data"].pop("seed"), ["tenant 'acme'", "field mock_data.seed", "required"]),
         ("acme", lambda b: b["business_logic"].update(currency="dollars"), ["field business_logic.currency"]),
-        ("acme", lambda b: b["business_logic"].update(attribution_model="linear"),
-         ["business_logic.attribution_model", "'first_touch' or 'last_touch'"]),
+        ("acme", lambda b: b["business_logic"].update(attribution_model="last_click"),
+         ["business_logic.attribution_model", "'time_decay' or 'data_driven'"]),
         ("acme", lambda b: b.update(colour="red"), ["field colour", "not a known field"]),
     ],
 )

@@ -104,8 +104,9 @@ def test_agent_mistakes_come_back_as_correctable_errors(demo: Paths) -> None:
         sem.compile(QuerySpec(metrics=["spnd"]))
     with pytest.raises(QueryError, match="Did you mean 'traffic_source'"):
         sem.compile(QuerySpec(metrics=["sessions"], dimensions=["trafic_source"]))
-    with pytest.raises(QueryError, match="can be grouped or filtered by: date"):
-        sem.compile(QuerySpec(metrics=["roas"], dimensions=["source_platform"]))
+    with pytest.raises(QueryError, match="can be grouped or filtered by: campaign_id, campaign_name, channel, date, "
+                                         "source_platform"):
+        sem.compile(QuerySpec(metrics=["roas"], dimensions=["traffic_source"]))
     with pytest.raises(QueryError, match="Unknown dimension 'total_price'"):  # a physical column, but undeclared
         sem.compile(QuerySpec(metrics=["orders"], dimensions=["total_price"]))
     with pytest.raises(QueryError, match="not a date"):
@@ -124,6 +125,14 @@ def test_tenant_without_analytics_has_no_session_metrics_and_still_loads(home: P
     assert "sessions" not in sem.metrics and "conversion_rate" not in sem.metrics and "cost_per_session" not in sem.metrics
     assert {"spend", "revenue", "roas", "cac"} <= set(sem.metrics)
     assert "sessions" not in sem.models and "traffic_source" not in sem.dimensions
+    assert "channels" not in sem.models and "attribution" not in sem.config
+    with pytest.raises(QueryError, match="attributed_revenue is not available for tenant shop_only: attribution "
+                                         "needs an analytics source"):
+        sem.compile(QuerySpec(metrics=["attributed_revenue"]))
+    with pytest.raises(QueryError, match="needs attribution: attribution needs an analytics source"):
+        sem.compile(QuerySpec(metrics=["roas"], dimensions=["source_platform"]))
+    with pytest.raises(QueryError, match="shop_only has no attribution"):
+        sem.compile(QuerySpec(metrics=["roas"], attribution_model="linear"))
 
 
 def test_regenerating_is_byte_identical_and_overrides_survive(demo: Paths, tmp_path: Path) -> None:

@@ -8,6 +8,6 @@ select
     traffic_source, traffic_medium, traffic_campaign, geo_country, device_category, page_path,
     ecommerce_order_id, ecommerce_revenue, custom_properties,
     session_key as session_id,
-    cast(event_timestamp at time zone 'UTC' as date) as event_date
+    {{ local_date('event_timestamp') }} as event_date
 from events
 {%- endmacro %}

@@ -9,7 +9,7 @@ with orders as (
 )
 select
     tenant_slug, source_platform, order_id,
-    cast(order_ts at time zone 'UTC' as date) as order_date,
+    {{ local_date('order_ts') }} as order_date,
     total_price, currency, financial_status, customer_email, customer_id, line_items_json,
     order_ts,
     row_number() over (

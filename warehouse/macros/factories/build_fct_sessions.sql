@@ -46,7 +46,7 @@ select
     s.is_conversion_session,
     cast(s.session_revenue as decimal(18,2)) as session_revenue,
     s.transaction_id,
-    cast(s.session_start_ts at time zone 'UTC' as date) as session_date
+    {{ local_date('s.session_start_ts') }} as session_date
 from sessions s
 join first_touch f using (session_id)
 {%- endmacro %}

@@ -18,8 +18,8 @@ raw_days as (
         coalesce(sum(total_price) filter (where is_paid), 0) as revenue
     from raw group by 1
 ),
-star_days as (
-    select order_date,
+star_days as (  -- by UTC day, as the raw side: order_date itself is in the tenant's timezone
+    select cast(order_ts at time zone 'UTC' as date) as order_date,
         count(*) as orders, sum(total_price) as gross_revenue,
         count(*) filter (where financial_status in ('paid', 'partially_refunded')) as paid_orders,
         coalesce(sum(total_price) filter (where financial_status in ('paid', 'partially_refunded')), 0) as revenue

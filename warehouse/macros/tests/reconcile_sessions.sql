@@ -13,8 +13,8 @@ raw_days as (
     select session_date, count(*) as sessions
     from raw_sessions group by 1
 ),
-star_days as (
-    select session_date, count(*) as sessions
+star_days as (  -- by UTC day, as the raw side: session_date itself is in the tenant's timezone
+    select cast(session_start_ts at time zone 'UTC' as date) as session_date, count(*) as sessions
     from {{ ref('fct_sessions') }}
     where source_platform = '{{ connector }}'
     group by 1

@@ -46,3 +46,8 @@ tenant."raw_{{ gata_tenant() }}__{{ connector }}"."{{ table }}"
 {% macro sql_list(values) -%}
     {%- if values | length == 0 -%}(null){%- else -%}({% for v in values %}'{{ v | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor %}){%- endif -%}
 {%- endmacro %}
+
+{# The tenant's calendar day of a timestamptz: tenants.yaml `timezone` decides where a day starts. #}
+{% macro local_date(ts) -%}
+cast({{ ts }} at time zone '{{ gata_logic('timezone', 'UTC') | replace("'", "''") }}' as date)
+{%- endmacro %}
