@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import logging
 import math
 import threading
 import time
@@ -34,6 +35,8 @@ import duckdb
 
 from mcp_server.cache import RESULTS, digest
 from mcp_server.models import ColumnType, Value
+
+log = logging.getLogger(__name__)
 
 
 class QueryTimeout(Exception):
@@ -61,6 +64,7 @@ class Deadline:
         self.expired = False
         self.cancelled = False
         self.stage = "validation"  # what the request is doing now, for the error message
+        self.stopped_at: float | None = None  # when it expired or was cancelled (monotonic)
         self._ticket = WATCHDOG.watch(self)
 
     def remaining(self) -> float:
@@ -93,6 +97,8 @@ class Deadline:
 
     def _stop(self) -> None:
         with self._lock:
+            if self.stopped_at is None:
+                self.stopped_at = time.monotonic()
             cursors = list(self._cursors)
         for cursor in cursors:
             try:
@@ -215,6 +221,10 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, deadline: D
             raw = cur.fetchmany(max_rows + 1)
             description = cur.description or []
         except duckdb.InterruptException:
+            if budget.stopped_at is not None:  # operators see how quickly a stopped query really stops
+                log.warning("DuckDB stopped %s %.0f ms after the request was %s", stage,
+                            (time.monotonic() - budget.stopped_at) * 1000,
+                            "cancelled" if budget.cancelled else "past its deadline")
             raise budget.error(stage) from None
         finally:
             budget.detach(cur)
