@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from gata.publish import SERVING_DB
+from gata.publish import SERVING_DB, remove_stale_partials
 from gata.settings import Paths
 from mcp_server.cache import COMPILED, SEMANTICS, digest
 from mcp_server.models import SnapshotInfo
@@ -190,6 +190,10 @@ class SnapshotManager:
 
     def __init__(self, paths: Paths) -> None:
         self.link = paths.serving_dir / "current"
+        try:  # a server starting cleans up after publishes that were killed (logging each)
+            remove_stale_partials(paths)
+        except OSError:
+            log.exception("could not remove stale partial publishes under %s", paths.serving_dir)
         self._lock = threading.Lock()
         self._target: str | None = None
         self._snapshot: Snapshot | None = None
