@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
 from mcp_types import Resource
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -55,6 +57,17 @@ class GataMCP(MCPServer):
 
     async def list_resources(self) -> list[Resource]:
         return resources.listing(self.gata)
+
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
+                         context: Any = None) -> Any:
+        """The SDK's rendering, with the reason a prompt cannot render (and bounded arguments)."""
+        prompts.check_arguments(name, arguments)
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except MCPError:
+            raise
+        except Exception as exc:
+            raise prompts.render_error(name, exc) from exc
 
 
 def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False, host: str = "127.0.0.1",

@@ -33,6 +33,7 @@ from gata.errors import GataError
 from gata.limits import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS, MAX_ORDER_BY
 from gata.onboarding import OnboardRequest, OnboardResult, onboard
 from gata.settings import Paths
+from gata.strict import unknown_field
 from mcp_server.auth import Scope, request_scope
 from mcp_server.executor import Deadline, QueryCancelled, QueryTimeout, execute_cached, fit_rows
 from mcp_server.models import (
@@ -153,7 +154,7 @@ async def guarded(name: str, fn: Callable[[], T], deadline: Deadline | None = No
     except QueryTimeout as exc:
         raise ToolError(f"{exc}: narrow the date_range, add filters, or group by fewer dimensions.") from exc
     except ValidationError as exc:
-        raise ToolError(_validation_message(exc)) from exc
+        raise ToolError(validation_message(exc)) from exc
     except Exception as exc:
         ref = secrets.token_hex(4)
         log.exception("%s failed (ref %s)", name, ref)
@@ -161,10 +162,14 @@ async def guarded(name: str, fn: Callable[[], T], deadline: Deadline | None = No
                         "ask the operator to check the server log.") from exc
 
 
-def _validation_message(exc: ValidationError) -> str:
+def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """The first few problems, by field; never the (possibly huge) input itself."""
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err["loc"]) or "arguments"
+        if err["type"] == "extra_forbidden" and model is not None and len(err["loc"]) == 1:
+            parts.append(f"{where} {unknown_field(err['loc'][0], model.model_fields)}")
+            continue
         parts.append(f"{where}: {err['msg']}")
     return "invalid arguments: " + "; ".join(parts)
 
@@ -505,7 +510,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         try:
             parsed = OnboardRequest.model_validate(request)
         except ValidationError as exc:
-            raise ToolError(_validation_message(exc)) from exc
+            raise ToolError(validation_message(exc, OnboardRequest)) from exc
 
         def progress(done: float, total: float | None, message: str) -> None:
             try:
