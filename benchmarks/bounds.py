@@ -153,6 +153,8 @@ async def rss_part(url: str, token: str, pid: int, requests: int, values: int, w
             assert not result.is_error, result.content[0].text[:500]
             if i % 50 == 0:
                 samples.append((i, rss_mb(pid)))
+                print(f"  ... {i} requests, {time.perf_counter() - start:.0f} s, rss {samples[-1][1]:.1f} MB",
+                      flush=True)
     after = [mb for n, mb in samples if n >= warmup]
     request_kb = len(json.dumps(vals)) / 1024
     print(f"rss: {requests} distinct requests of ~{request_kb:.0f} KB ({values} values), "
