@@ -131,9 +131,9 @@ def _budget(env: str, default_mb: int) -> int:
     return int(float(os.environ.get(env, default_mb)) * 1024 * 1024)
 
 
-COMPILED = ByteLRU("compiled", _budget("GATA_COMPILED_CACHE_MB", 32))
-RESULTS = ByteLRU("results", _budget("GATA_RESULT_CACHE_MB", 64))
-SEMANTICS = ByteLRU("semantics", _budget("GATA_SEMANTICS_CACHE_MB", 64))
+COMPILED = ByteLRU("compiled", _budget("GATA_COMPILED_CACHE_MB", 16))
+RESULTS = ByteLRU("results", _budget("GATA_RESULT_CACHE_MB", 32))
+SEMANTICS = ByteLRU("semantics", _budget("GATA_SEMANTICS_CACHE_MB", 32))
 CACHES = (COMPILED, RESULTS, SEMANTICS)
 
 

@@ -25,7 +25,7 @@ from mcp.client.stdio import stdio_client
 
 from gata.settings import Paths
 from mcp_server.auth import Scope, TokenStore
-from mcp_server.executor import Deadline, QueryCancelled, QueryTimeout, execute
+from mcp_server.executor import Deadline, QueryCancelled, execute
 from mcp_server.server import build_server
 from mcp_server.tools import ServerConfig
 from tests.mcp_server.mcp_support import HttpServer, http_client, http_server, session, stdio_params
@@ -81,11 +81,8 @@ def wait_for_line(log: Path, after: int, timeout: float = 10) -> tuple[int, str]
     raise AssertionError(f"the server never logged a stopped query:\n{log.read_text()[after:]}")
 
 
-def test_a_deadline_interrupts_a_running_duckdb_query() -> None:
-    # the executor alone, on a real scan that would run for minutes
+def test_a_cancelled_deadline_runs_no_more_queries() -> None:
     con = duckdb.connect()
-    with pytest.raises(QueryTimeout, match="took longer than 0.2 s"):
-        execute(con, "select count(*) from range(1000000000000) a where a.range % 7 = 3", 1, 0.2)
     deadline = Deadline(60)
     deadline.cancel()
     with pytest.raises(QueryCancelled):
