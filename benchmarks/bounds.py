@@ -133,9 +133,9 @@ def cache_server_side(paths: Paths, distinct: int) -> None:
     miss, hit = statistics.median(first), statistics.median(repeat)
     print("  server side (run_query in-process):")
     print(f"    first: median {miss * 1000:8.1f} ms; repeat: median {hit * 1000:8.2f} ms; ratio {miss / hit:.0f}x")
-    for stat in cache.stats().values():
-        print(f"    {stat.name:9} hits {stat.hits:5d}  misses {stat.misses:5d}  entries {stat.entries:5d}  "
-              f"{stat.bytes / 1e6:6.2f} MB of {stat.max_bytes / 1e6:.0f} MB")
+    for name, stat in cache.stats().items():
+        print(f"    {name:9} hits {stat['hits']:5d}  misses {stat['misses']:5d}  entries {stat['entries']:5d}  "
+              f"{stat['bytes'] / 1e6:6.2f} MB of {stat['max_bytes'] / 1e6:.0f} MB")
     gata.snapshots.close()
 
 

@@ -24,7 +24,7 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -137,6 +137,7 @@ SEMANTICS = ByteLRU("semantics", _budget("GATA_SEMANTICS_CACHE_MB", 32))
 CACHES = (COMPILED, RESULTS, SEMANTICS)
 
 
-def stats() -> dict[str, CacheStats]:
-    """Hits, misses, entries and bytes of every cache, by name (for logs, /health or /metrics)."""
-    return {c.name: c.stats() for c in CACHES}
+def stats() -> dict[str, dict[str, int]]:
+    """Hits, misses, entries, bytes, budget and evictions of every cache, by name (/health shows them;
+    a /metrics endpoint can export the same numbers)."""
+    return {c.name: {k: v for k, v in asdict(c.stats()).items() if k != "name"} for c in CACHES}

@@ -204,12 +204,12 @@ class Watchdog:
 WATCHDOG = Watchdog()
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, deadline: Deadline | float,
+def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: float | Deadline,
             stage: str = "the query") -> Execution:
     """Run ``sql`` (which should already limit itself to ``max_rows + 1``) on a fresh cursor, within
-    ``deadline`` (a request's Deadline, or seconds for a one-off)."""
-    own = not isinstance(deadline, Deadline)
-    budget = Deadline(float(deadline)) if own else deadline
+    ``timeout_s``: seconds for a one-off, or the request's Deadline (then it shares the request's budget)."""
+    own = not isinstance(timeout_s, Deadline)
+    budget = Deadline(float(timeout_s)) if own else timeout_s
     assert isinstance(budget, Deadline)
     try:
         budget.check(stage)

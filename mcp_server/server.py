@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 from gata.settings import Paths
 from mcp_server import prompts, resources, tools
 from mcp_server.auth import GataTokenVerifier, Scope, TokenStore
+from mcp_server.cache import stats as cache_stats
 from mcp_server.tools import Gata, ServerConfig
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765) -> Starlet
         snap = mcp.gata.snapshots.peek()
         return JSONResponse({"status": "ok" if snap else "no data published",
                              "snapshot": snap.version if snap else None,
-                             "published_at": snap.published_at.isoformat() if snap else None})
+                             "published_at": snap.published_at.isoformat() if snap else None,
+                             "caches": cache_stats()})
 
     routes.append(Route("/health", health, methods=["GET"]))
     middleware: list[Middleware] = list(streamable.user_middleware)

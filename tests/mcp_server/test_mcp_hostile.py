@@ -93,6 +93,7 @@ def watch(demo: Paths, server: HttpServer) -> Callable[[Callable[[], str], list[
         start = time.monotonic()
         health = httpx2.get(server.url + "/health", timeout=1)
         assert health.status_code == 200 and time.monotonic() - start < 1
+        assert set(health.json()["caches"]) == {"compiled", "results", "semantics"}  # operators see them
         assert fingerprint(demo.home) == before
         return text
 

@@ -26,9 +26,9 @@ def test_timeout_interrupts_the_query() -> None:
     con = duckdb.connect()
     start = time.monotonic()
     with pytest.raises(QueryTimeout, match="took longer than 0.3 s"):
-        execute(con, "select count(*) from range(1000000000000) a", 10, 0.3)
+        execute(con, "select count(*) from range(1000000000000) a", 10, timeout_s=0.3)
     assert time.monotonic() - start < 5
-    assert execute(con, "select 42 as x", 10, 5).rows == [(42,)]  # the connection still works
+    assert execute(con, "select 42 as x", 10, timeout_s=5).rows == [(42,)]  # the connection still works
 
 
 def test_timeout_reaches_the_agent_as_an_actionable_error() -> None:
