@@ -111,6 +111,29 @@ def test_the_time_limit_stops_a_slow_scan_and_others_are_answered_meanwhile(
     assert why == "past its deadline" and ms < 200
 
 
+LONG_LIKE = "%" + "%".join(["tyrellcorpblackfriday" + "z" * 5] * 7) + "%"  # 8 wildcards, near the 200-character limit
+SHAPES = {
+    "long like pattern": {"metrics": ["spend"], "dimensions": ["campaign_name"],
+                          "filters": [{"field": "campaign_name", "operator": "ilike", "value": LONG_LIKE}]},
+    "thousand-value in list": {"metrics": ["spend", "clicks"], "dimensions": ["source_platform"], "filters": [
+        {"field": "campaign_name", "operator": "not in", "values": [f"c-{i}" for i in range(1000)]}]},
+    "wide group-by": {"metrics": ["spend", "clicks", "impressions"], "time_grain": "day",
+                      "dimensions": ["campaign_name", "source_platform"]},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_every_query_shape_stops_at_the_deadline(slow_server: HttpServer, slow_tokens: dict[str, str],
+                                                 shape: str) -> None:
+    after = len(slow_server.log.read_text())
+    with session(lambda: http_client(slow_server.url, slow_tokens["tyrell_corp"])) as tyrell:
+        text = tyrell.error("query", SHAPES[shape])
+    assert f"took longer than {SLOW_TIMEOUT_S:g} s" in text
+    ms, why = wait_for_line(slow_server.log, after)
+    assert why == "past its deadline" and ms < 200
+
+
 @pytest.mark.slow
 def test_a_client_that_gives_up_stops_its_query(slow_server: HttpServer, slow_tokens: dict[str, str]) -> None:
     # over streamable HTTP a client cancels by closing its request: the server sees a disconnect
