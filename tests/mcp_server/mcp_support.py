@@ -169,3 +169,12 @@ def catalog_names(paths: Paths, tenant: str) -> tuple[set[str], set[str]]:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def publish_copy(demo: Paths, serving: Path, version: str) -> Path:
+    """Publish a copy of the demo's current snapshot as `version` (the link swapped in one rename)."""
+    serving.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(demo.serving_dir / os.readlink(demo.serving_dir / "current"), serving / version)
+    (serving / ".tmp").symlink_to(version)
+    os.replace(serving / ".tmp", serving / "current")
+    return serving / version

@@ -3,8 +3,6 @@ repeats and never answers a new snapshot from an old one's results."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,6 +13,7 @@ from mcp_server import cache
 from mcp_server.auth import Scope
 from mcp_server.cache import ByteLRU, digest
 from mcp_server.tools import Gata, run_query
+from tests.mcp_server.mcp_support import publish_copy
 
 
 def test_a_byte_bounded_lru_evicts_the_least_recently_used() -> None:
@@ -33,14 +32,6 @@ def test_a_byte_bounded_lru_evicts_the_least_recently_used() -> None:
 def test_keys_are_digests_not_requests() -> None:
     assert len(digest("tenant", "x" * 4_000_000)) == 32
     assert digest("ab", "c") != digest("a", "bc")
-
-
-def publish_copy(demo: Paths, serving: Path, version: str) -> Path:
-    serving.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(demo.serving_dir / os.readlink(demo.serving_dir / "current"), serving / version)
-    (serving / ".tmp").symlink_to(version)
-    os.replace(serving / ".tmp", serving / "current")
-    return serving / version
 
 
 def test_repeats_come_from_the_result_cache_and_a_new_snapshot_is_never_answered_from_the_old(

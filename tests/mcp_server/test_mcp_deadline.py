@@ -8,9 +8,7 @@ untouched, so the server can be seen answering them while tyrell's query runs.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +26,14 @@ from mcp_server.auth import Scope, TokenStore
 from mcp_server.executor import Deadline, QueryCancelled, execute
 from mcp_server.server import build_server
 from mcp_server.tools import ServerConfig
-from tests.mcp_server.mcp_support import HttpServer, http_client, http_server, session, stdio_params
+from tests.mcp_server.mcp_support import (
+    HttpServer,
+    http_client,
+    http_server,
+    publish_copy,
+    session,
+    stdio_params,
+)
 
 SLOW_TIMEOUT_S = 3.0
 SLOW_QUERY = {"metrics": ["spend"], "dimensions": ["source_platform"]}
@@ -40,10 +45,8 @@ GIVE_UP_AFTER_S = 2.0  # long enough for the query to be compiled and running, s
 def slow_copy(demo: Paths, root: Path) -> Paths:
     """The demo's snapshot, with tyrell_corp's ad performance a view a million times its size."""
     paths = Paths(home=root / "home", tenants_file=demo.tenants_file)
-    current = demo.serving_dir / os.readlink(demo.serving_dir / "current")
-    shutil.copytree(current, paths.serving_dir / "v1")
-    (paths.serving_dir / "current").symlink_to("v1")
-    config = yaml.safe_load((current / "semantic_configs" / "tyrell_corp.yaml").read_text())
+    v1 = publish_copy(demo, paths.serving_dir, "v1")
+    config = yaml.safe_load((v1 / "semantic_configs" / "tyrell_corp.yaml").read_text())
     table = config["tables"]["ad_performance"]["table"]
     with duckdb.connect(str(paths.serving_dir / "v1" / "warehouse.duckdb")) as con:
         con.execute(f"alter table analytics.{table} rename to {table}__base")
