@@ -9,7 +9,11 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
+from pydantic import ValidationError
+
 from gata.errors import GataError
+
+CONFIG_ERROR_EXIT = 2  # a configuration or input error: the same status argparse uses for a bad command line
 
 
 def _tenants_arg(p: argparse.ArgumentParser) -> None:
@@ -335,9 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.handler(args)
-    except GataError as exc:
+    except GataError as exc:  # every configuration or input error exits 2 (the README says so)
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return CONFIG_ERROR_EXIT
+    except ValidationError as exc:  # options that break a request's declared limits (e.g. gata onboard --days 0)
+        print("error: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5]),
+              file=sys.stderr)
+        return CONFIG_ERROR_EXIT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

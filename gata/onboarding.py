@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gata.errors import ConfigError, GataError
+from gata.limits import MAX_TEXT, check_date
 from gata.lock import pipeline_lock
 from gata.settings import Paths
 from gata.tenants import Tenant, load_tenants, parse_tenants
@@ -44,11 +45,13 @@ class OnboardingError(GataError):
 
 
 class OnboardRequest(BaseModel):
-    """What an operator (or an agent with admin scope) says about a new client."""
+    """What an operator (or an agent with admin scope) says about a new client (unknown fields are refused)."""
 
-    slug: str = Field(description="Tenant slug: lowercase letters, digits, single underscores, e.g. acme_corp.",
-                      examples=["acme_corp"])
-    name: str = Field(description="Display name, e.g. 'Acme Corporation'.")
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(max_length=40, description="Tenant slug: lowercase letters, digits, single underscores, "
+                      "e.g. acme_corp.", examples=["acme_corp"])
+    name: str = Field(min_length=1, max_length=MAX_TEXT, description="Display name, e.g. 'Acme Corporation'.")
     sources: list[str] = Field(min_length=1, description="Connector keys from the catalog, any domain; "
                                "at most one analytics source.", examples=[["tiktok_ads", "woocommerce", "amplitude"]])
     currency: str = Field(default="USD", description="ISO 4217 currency of the tenant's money.")
@@ -66,6 +69,11 @@ class OnboardRequest(BaseModel):
         "(e.g. {'shopify': {'shop_domain': 'acme.myshopify.com'}}); the others use mock data. Secrets are set "
         "by the operator in the server's environment or .dlt/secrets.toml, never sent here. The connection "
         "is checked before anything lands.", examples=[{"facebook_ads": {"account_id": "1234567890"}}])
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_in_window(cls, value: date) -> date:
+        return check_date(value, "end_date")
 
 
 class BuiltTable(BaseModel):

@@ -7,10 +7,16 @@ version directory (``serving/v{N}/``), and the ``serving/current`` symlink is
 replaced in one rename. Servers notice the new target on their next request and
 switch without a restart; a build that fails or is killed never reaches the
 rename, so the served data stays as it was.
+
+A publish killed mid-way (kill -9, power loss) leaves its work directory
+``serving/v{N}.{pid}.partial``; the next publish (which holds the pipeline lock,
+so no other publish can be running) and every server start remove such leftovers,
+each with a log line. The served snapshot is never touched by them.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -21,7 +27,9 @@ import duckdb
 
 from gata.settings import Paths
 
+log = logging.getLogger(__name__)
 SERVING_DB = "warehouse.duckdb"
+PARTIAL = ".partial"
 KEEP_VERSIONS = 3
 # platform tables pipeline_health reads (they are small)
 PLATFORM_TABLES = ("obs_invocations", "obs_node_results", "load_history", "schema_dna_history",
@@ -43,9 +51,10 @@ def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
     copied whole, which is sequential I/O, then the changed tables are replaced).
     """
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(paths, publishing=True)
     previous = current_version(paths)
     version = paths.serving_dir / f"v{time.time_ns()}"
-    tmp = version.with_name(version.name + ".partial")
+    tmp = version.with_name(f"{version.name}.{os.getpid()}{PARTIAL}")
     tmp.mkdir()
     try:
         if previous is not None:
@@ -79,6 +88,40 @@ def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
     return version
 
 
+def remove_stale_partials(paths: Paths, publishing: bool = False) -> list[Path]:
+    """Delete the work directories of publishes that died; returns what was removed.
+
+    ``publishing``: the caller holds the pipeline lock, so every partial directory is a
+    dead publish's. Otherwise (a server starting) only those whose writer process is gone.
+    """
+    if not paths.serving_dir.exists():
+        return []
+    removed = []
+    for partial in sorted(paths.serving_dir.glob(f"v*{PARTIAL}")):
+        if not partial.is_dir() or (not publishing and _writer_alive(partial)):
+            continue
+        size = sum(f.stat().st_size for f in partial.rglob("*") if f.is_file())
+        shutil.rmtree(partial, ignore_errors=True)
+        log.warning("removed %s (%.1f MB), left by a publish that did not finish; the served snapshot is "
+                    "unchanged", partial, size / 1e6)
+        removed.append(partial)
+    return removed
+
+
+def _writer_alive(partial: Path) -> bool:
+    """Whether the process named in ``v{N}.{pid}.partial`` still runs (a name without a pid: assume not)."""
+    parts = partial.name.removesuffix(PARTIAL).split(".")
+    if len(parts) != 2 or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
 def _tenants(paths: Paths, changed: Collection[str] | None) -> list[str]:
     """The tenants whose star tables this publish copies (each from its own database)."""
     built = sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb")) if paths.tenant_dbs_dir.exists() else []
@@ -95,7 +138,7 @@ def _copy(con: duckdb.DuckDBPyConnection, db: str, schema: str, only: Collection
 
 def _prune(paths: Paths, keep: Path) -> None:
     """Drop old versions (a server still reading one keeps its open file until it switches)."""
-    versions = sorted((p for p in paths.serving_dir.glob("v*") if p.is_dir() and not p.name.endswith(".partial")),
+    versions = sorted((p for p in paths.serving_dir.glob("v*") if p.is_dir() and not p.name.endswith(PARTIAL)),
                       key=lambda p: int(p.name[1:]))
     for old in versions[:-KEEP_VERSIONS]:
         if old != keep:

@@ -17,9 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from gata.attribution import AttributionModel, AttributionSettings
 from gata.catalog import catalog
 from gata.errors import ConfigError
+from gata.limits import EARLIEST_DATE, MAX_TEXT, check_date
 from gata.live_config import LiveConnector, check_live
+from gata.strict import unknown_field
 
-SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{1,38}[a-z0-9]$")
+SLUG_RE = re.compile(r"[a-z][a-z0-9_]{1,38}[a-z0-9]")  # use fullmatch: `$` would accept a trailing newline
 SLUG_RULE = "lowercase letters, digits and single underscores, 3-40 chars, starting with a letter"
 
 
@@ -66,6 +68,14 @@ class MockData(BaseModel):
     def start_date(self) -> date:
         return self.end_date - timedelta(days=self.days - 1)
 
+    @model_validator(mode="after")
+    def _dates_in_window(self) -> MockData:
+        check_date(self.end_date, "end_date")
+        if self.start_date < EARLIEST_DATE:
+            raise ValueError(f"end_date {self.end_date} minus {self.days} days starts on {self.start_date}, before "
+                             f"{EARLIEST_DATE}: use fewer days or a later end_date")
+        return self
+
 
 class SourceMix(BaseModel):
     """A tenant's connectors, grouped by domain so a misplaced connector is caught."""
@@ -108,7 +118,7 @@ class Tenant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slug: str
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_TEXT)
     sources: SourceMix
     business_logic: BusinessLogic
     mock_data: MockData
@@ -123,7 +133,7 @@ class Tenant(BaseModel):
     @field_validator("slug")
     @classmethod
     def _slug(cls, v: str) -> str:
-        if not SLUG_RE.match(v) or "__" in v:
+        if not SLUG_RE.fullmatch(v) or "__" in v:
             raise ValueError(f"malformed slug {v!r}: use {SLUG_RULE}")
         return v
 
@@ -151,18 +161,32 @@ def _format_errors(exc: ValidationError, raw: dict) -> str:
         if err["type"] == "missing":
             msg = "is required but missing"
         elif err["type"] == "extra_forbidden":
-            msg = "is not a known field (check its spelling)"
+            msg = unknown_field(loc[-1], _fields_at(loc[:-1]))
         elif err["type"] == "literal_error":
             msg = f"{msg}"
         lines.append(f"{where}: {msg}")
     return "tenants.yaml is invalid:\n  " + "\n  ".join(lines)
 
 
+def _fields_at(loc: list[str]) -> list[str]:
+    """The field names the model at ``loc`` (a validation error's location) accepts."""
+    model: type[BaseModel] = TenantsFile
+    path = list(loc)
+    if path[:1] == ["tenants"]:
+        model, path = Tenant, path[2:]
+    for part in path:
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [f for f in model.model_fields if f != "slug"]
+
+
 def parse_tenants(raw: object, source: str = "tenants.yaml") -> dict[str, Tenant]:
     """Validate an already-parsed tenants document; used for files and onboarding requests."""
     if not isinstance(raw, dict) or not isinstance(raw.get("tenants"), dict):
         raise ConfigError(f"{source} must be a mapping with a top-level 'tenants:' mapping of slug -> tenant")
-    data = {"tenants": {}}
+    data: dict = {**{k: v for k, v in raw.items() if k != "tenants"}, "tenants": {}}  # unknown keys are refused
     for slug, body in raw["tenants"].items():
         if not isinstance(body, dict):
             raise ConfigError(f"{source} is invalid:\n  tenant {slug!r}: must be a mapping of fields")

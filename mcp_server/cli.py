@@ -170,7 +170,7 @@ def token_create(args: argparse.Namespace) -> int:
     from gata.tenants import SLUG_RE, SLUG_RULE
 
     if args.tenant:
-        if not SLUG_RE.match(args.tenant):
+        if not SLUG_RE.fullmatch(args.tenant):
             _err(f"error: malformed tenant slug {args.tenant!r}: use {SLUG_RULE}")
             return 2
         try:

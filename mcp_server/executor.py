@@ -1,9 +1,13 @@
 """Run compiled, read-only SQL with the guards every answer gets.
 
-- a per-query timeout: a watchdog thread calls ``interrupt()`` on the query's own
-  cursor at its deadline, so DuckDB stops the scan instead of the server merely
-  giving up waiting (one thread for all queries: starting a timer thread per query
-  costs about a millisecond);
+- one deadline per request (``Deadline``), covering validation, compilation, every
+  query the request runs and the empty-result diagnosis: a watchdog thread expires
+  it on time and calls ``interrupt()`` on the cursor running then, so DuckDB stops
+  the scan instead of the server merely giving up waiting (one thread for all
+  requests: starting a timer thread per query costs about a millisecond); a client's
+  cancellation interrupts it the same way;
+- a result cache (``execute_cached``): a repeated query on the same published
+  snapshot is answered from memory (``mcp_server.cache.RESULTS``);
 - a row cap: the SQL asks for ``limit + 1`` rows so a cut is detected, not guessed;
 - a response-size cap: rows are dropped from the end once their JSON would exceed
   the budget, and the result says so;
@@ -18,6 +22,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import logging
 import math
 import threading
 import time
@@ -28,11 +33,90 @@ from typing import Any
 
 import duckdb
 
+from mcp_server.cache import RESULTS, digest
 from mcp_server.models import ColumnType, Value
+
+log = logging.getLogger(__name__)
 
 
 class QueryTimeout(Exception):
-    """The query ran past its time budget and was cancelled."""
+    """The request ran past its time budget and was stopped."""
+
+
+class QueryCancelled(Exception):
+    """The client cancelled the request (or went away) and its query was stopped."""
+
+
+class Deadline:
+    """One request's time budget, shared by every stage: validation, compilation, each query it runs
+    (the answer's and the empty-result diagnosis's) and the shaping of the answer.
+
+    Stages call ``check()`` between steps; a DuckDB cursor is registered while it runs, so
+    when the budget passes (the watchdog calls ``expire()``) or the client cancels
+    (``cancel()``), the running query is interrupted at once rather than run to its end.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._cursors: set[duckdb.DuckDBPyConnection] = set()
+        self.expired = False
+        self.cancelled = False
+        self.stage = "validation"  # what the request is doing now, for the error message
+        self.stopped_at: float | None = None  # when it expired or was cancelled (monotonic)
+        self._ticket = WATCHDOG.watch(self)
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def error(self, stage: str | None = None) -> Exception:
+        stage = stage or self.stage
+        if self.cancelled:
+            return QueryCancelled(f"the request was cancelled during {stage}")
+        return QueryTimeout(f"the request took longer than {self.seconds:g} s (the server's time limit) and "
+                            f"was stopped during {stage}")
+
+    def check(self, stage: str) -> None:
+        """Enter ``stage``; raise if the budget is spent or the request was cancelled."""
+        if self.cancelled or self.expired or self.remaining() <= 0:
+            raise self.error(self.stage)
+        self.stage = stage
+
+    def attach(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            stopped = self.cancelled or self.expired
+            if not stopped:
+                self._cursors.add(cursor)
+        if stopped:
+            cursor.interrupt()
+
+    def detach(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            self._cursors.discard(cursor)
+
+    def _stop(self) -> None:
+        with self._lock:
+            if self.stopped_at is None:
+                self.stopped_at = time.monotonic()
+            cursors = list(self._cursors)
+        for cursor in cursors:
+            try:
+                cursor.interrupt()
+            except duckdb.Error:  # the query finished and its cursor closed meanwhile
+                pass
+
+    def expire(self) -> None:
+        self.expired = True
+        self._stop()
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self._stop()
+
+    def close(self) -> None:
+        """The request is over: the watchdog forgets it."""
+        WATCHDOG.done(self._ticket)
 
 
 @dataclass
@@ -75,29 +159,29 @@ def to_json_value(value: Any) -> Value:
 
 
 class Watchdog:
-    """One daemon thread that interrupts cursors whose deadline passed."""
+    """One daemon thread that expires deadlines (interrupting their queries) when they pass."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._heap: list[tuple[float, int]] = []
-        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
+        self._watched: dict[int, Deadline] = {}
         self._ids = itertools.count()
         self._thread: threading.Thread | None = None
 
-    def watch(self, cursor: duckdb.DuckDBPyConnection, timeout_s: float) -> int:
+    def watch(self, deadline: Deadline) -> int:
         with self._cond:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="gata-query-watchdog", daemon=True)
                 self._thread.start()
             ticket = next(self._ids)
-            self._cursors[ticket] = cursor
-            heapq.heappush(self._heap, (time.monotonic() + timeout_s, ticket))
+            self._watched[ticket] = deadline
+            heapq.heappush(self._heap, (deadline.end, ticket))
             self._cond.notify()
             return ticket
 
     def done(self, ticket: int) -> None:
         with self._cond:
-            self._cursors.pop(ticket, None)
+            self._watched.pop(ticket, None)
 
     def _run(self) -> None:
         while True:
@@ -106,40 +190,67 @@ class Watchdog:
                     self._cond.wait()
                 deadline, ticket = self._heap[0]
                 now = time.monotonic()
-                if ticket not in self._cursors:
+                if ticket not in self._watched:
                     heapq.heappop(self._heap)
                     continue
                 if deadline > now:
                     self._cond.wait(deadline - now)
                     continue
                 heapq.heappop(self._heap)
-                cursor = self._cursors.pop(ticket)
-            try:
-                cursor.interrupt()
-            except duckdb.Error:  # the query finished and its cursor closed meanwhile
-                pass
+                deadline = self._watched.pop(ticket)
+            deadline.expire()
 
 
 WATCHDOG = Watchdog()
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: float) -> Execution:
-    """Run ``sql`` (which should already limit itself to ``max_rows + 1``) on a fresh cursor."""
-    cur = con.cursor()
-    start = time.perf_counter()
-    ticket = WATCHDOG.watch(cur, timeout_s)
+def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: float | Deadline,
+            stage: str = "the query") -> Execution:
+    """Run ``sql`` (which should already limit itself to ``max_rows + 1``) on a fresh cursor, within
+    ``timeout_s``: seconds for a one-off, or the request's Deadline (then it shares the request's budget)."""
+    own = not isinstance(timeout_s, Deadline)
+    budget = Deadline(float(timeout_s)) if own else timeout_s
+    assert isinstance(budget, Deadline)
     try:
-        cur.execute(sql)
-        raw = cur.fetchmany(max_rows + 1)
-        description = cur.description or []
-    except duckdb.InterruptException:
-        raise QueryTimeout(f"the query ran longer than {timeout_s:g}s and was cancelled") from None
+        budget.check(stage)
+        cur = con.cursor()
+        start = time.perf_counter()
+        budget.attach(cur)
+        try:
+            cur.execute(sql)
+            raw = cur.fetchmany(max_rows + 1)
+            description = cur.description or []
+        except duckdb.InterruptException:
+            if budget.stopped_at is not None:  # operators see how quickly a stopped query really stops
+                log.warning("DuckDB stopped %s %.0f ms after the request was %s", stage,
+                            (time.monotonic() - budget.stopped_at) * 1000,
+                            "cancelled" if budget.cancelled else "past its deadline")
+            raise budget.error(stage) from None
+        finally:
+            budget.detach(cur)
+            cur.close()
     finally:
-        WATCHDOG.done(ticket)
-        cur.close()
+        if own:
+            budget.close()
     rows = [tuple(to_json_value(v) for v in row) for row in raw[:max_rows]]
     return Execution(names=[d[0] for d in description], types=[column_type(str(d[1])) for d in description],
                      rows=rows, truncated=len(raw) > max_rows, elapsed_ms=(time.perf_counter() - start) * 1000)
+
+
+def execute_cached(con: duckdb.DuckDBPyConnection, snapshot: str, tenant: str, sql: str, max_rows: int,
+                   deadline: Deadline | float, stage: str = "the query") -> Execution:
+    """``execute``, answered from the result cache when this tenant ran this SQL on this snapshot before.
+
+    The key is a digest of (tenant, snapshot version, SQL, rows asked for): a new
+    snapshot has a new version, so it is never answered from an old one's results.
+    """
+    key = digest("result", tenant, snapshot, sql, str(max_rows))
+    found = RESULTS.get(key)
+    if found is not None:
+        return found
+    result = execute(con, sql, max_rows, deadline, stage)
+    RESULTS.put(key, result)
+    return result
 
 
 def fit_rows(rows: list[dict[str, Value]], max_bytes: int) -> tuple[list[dict[str, Value]], bool]:

@@ -6,8 +6,9 @@ through, so the numbers cannot disagree with what agents and REST clients saw:
 - ``gata_requests_total{tool,tenant,api,outcome}`` and
   ``gata_request_duration_seconds{tool,tenant,api}`` (a histogram);
 - ``gata_errors_total{tool,kind}`` (refused, invalid, unavailable, timeout, internal);
-- ``gata_cache_requests_total{cache,result}``: :meth:`ServerMetrics.cache_lookup` is the
-  hook a result cache calls with each hit or miss;
+- ``gata_cache_requests_total{cache,result}``, ``gata_cache_bytes{cache}``,
+  ``gata_cache_entries{cache}`` and ``gata_cache_evictions_total{cache}``: the compiled-SQL,
+  result and semantic-model caches (``mcp_server.cache``), read at scrape time;
 - build status, read from the published snapshot at scrape time: its version and
   publication time, and each tenant's pipeline status (healthy / degraded / failing).
 
@@ -24,8 +25,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from mcp_server import cache
 
 if TYPE_CHECKING:
     from mcp_server.tools import Gata
@@ -88,6 +91,26 @@ class BuildStatusCollector(Collector):
         yield status
 
 
+class CacheCollector(Collector):
+    """The byte-bounded caches' counters, read when scraped: the caches count, this only reports."""
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        stats = cache.stats()
+        lookups = CounterMetricFamily("gata_cache_requests", "Cache lookups by cache and result (hit or miss).",
+                                      labels=["cache", "result"])
+        evictions = CounterMetricFamily("gata_cache_evictions", "Entries evicted to stay within the byte budget.",
+                                        labels=["cache"])
+        size = GaugeMetricFamily("gata_cache_bytes", "Bytes held by each cache.", labels=["cache"])
+        entries = GaugeMetricFamily("gata_cache_entries", "Entries held by each cache.", labels=["cache"])
+        for name, s in sorted(stats.items()):
+            lookups.add_metric([name, "hit"], s["hits"])
+            lookups.add_metric([name, "miss"], s["misses"])
+            evictions.add_metric([name], s["evictions"])
+            size.add_metric([name], s["bytes"])
+            entries.add_metric([name], s["entries"])
+        yield from (lookups, evictions, size, entries)
+
+
 class ServerMetrics:
     """The server's own registry (not the process-global one: tests run several servers)."""
 
@@ -99,9 +122,8 @@ class ServerMetrics:
                                  ["tool", "tenant", "api"], buckets=BUCKETS, registry=self.registry)
         self.errors = Counter("gata_errors", "Failed tool calls by tool and kind.", ["tool", "kind"],
                               registry=self.registry)
-        self.cache = Counter("gata_cache_requests", "Result-cache lookups by cache and result (hit or miss).",
-                             ["cache", "result"], registry=self.registry)
         self.registry.register(BuildStatusCollector(gata))
+        self.registry.register(CacheCollector())
 
     def observe(self, tool: str, tenant: str, outcome: str, seconds: float) -> None:
         api = api_var.get()
@@ -109,10 +131,6 @@ class ServerMetrics:
         self.latency.labels(tool, tenant, api).observe(seconds)
         if outcome != "ok":
             self.errors.labels(tool, outcome).inc()
-
-    def cache_lookup(self, cache: str, hit: bool) -> None:
-        """Hook for result caches: count one lookup."""
-        self.cache.labels(cache, "hit" if hit else "miss").inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -11,25 +11,61 @@ the agent makes, under the same governance as any other call.
 from __future__ import annotations
 
 import json
+import logging
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.shared.exceptions import MCPError
 from mcp_types import (
+    INVALID_PARAMS,
     Completion,
     CompletionArgument,
     CompletionContext,
     PromptReference,
     ResourceTemplateReference,
 )
+from pydantic import ValidationError
 
+from gata.errors import GataError
+from gata.limits import MAX_PROMPT_ARGUMENT
 from mcp_server.auth import request_scope
 from mcp_server.resources import visible
-from mcp_server.tools import Gata, dimension_values
+from mcp_server.snapshot import NoSnapshotError
+from mcp_server.tools import Gata, dimension_values, validation_message
+from semantic_configs.semantics import QueryError
 
+log = logging.getLogger(__name__)
 PAID = ["spend", "impressions", "clicks", "conversions", "ctr", "cpc", "cpa"]
 MAX_COMPLETIONS = 100
+
+
+def check_arguments(name: str, arguments: dict[str, Any] | None) -> None:
+    """Refuse an oversized argument by name and size, before rendering (and without echoing it)."""
+    for key, value in (arguments or {}).items():
+        if len(str(key)) > MAX_PROMPT_ARGUMENT or len(str(value)) > MAX_PROMPT_ARGUMENT:
+            raise MCPError(INVALID_PARAMS, f"cannot render prompt {name[:MAX_PROMPT_ARGUMENT]!r}: argument "
+                                           f"{str(key)[:40]!r} is {len(str(value))} characters long; prompt "
+                                           f"arguments may be at most {MAX_PROMPT_ARGUMENT}")
+
+
+def render_error(name: str, exc: BaseException) -> MCPError:
+    """Why a prompt could not render, for the client: the SDK would only say that it failed."""
+    cause = exc
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    if isinstance(cause, ValidationError):
+        reason = validation_message(cause)
+    elif isinstance(cause, ToolError | QueryError | NoSnapshotError | GataError | ValueError):
+        reason = str(cause)
+    else:
+        ref = secrets.token_hex(4)
+        log.error("prompt %s failed (ref %s)", name, ref, exc_info=cause)
+        reason = f"internal error (the server logged it as ref {ref})"
+    return MCPError(INVALID_PARAMS, f"cannot render prompt {name[:MAX_PROMPT_ARGUMENT]!r}: {reason}")
 
 
 def _config(gata: Gata, tenant: str | None) -> dict[str, Any]:
@@ -105,6 +141,8 @@ def register(mcp: MCPServer, gata: Gata) -> None:
     @mcp.completion()
     async def complete(ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
                        context: CompletionContext | None) -> Completion | None:
+        if len(argument.value or "") > MAX_PROMPT_ARGUMENT:
+            return Completion(values=[], total=0, has_more=False)  # nothing can start with that
         typed = (argument.value or "").lower()
         given = (context.arguments if context and context.arguments else {}) or {}
         if argument.name == "tenant":

@@ -20,6 +20,7 @@ import anyio.to_thread
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, Resource, SetLevelRequestParams
 from mcp_types import Tool as MCPTool
 from starlette.applications import Starlette
@@ -31,6 +32,7 @@ from starlette.routing import Mount, Route
 from gata.settings import Paths
 from mcp_server import prompts, resources, tools
 from mcp_server.auth import GataTokenVerifier, Scope, TokenStore, request_scope
+from mcp_server.cache import stats as cache_stats
 from mcp_server.hosts import HostCheckMiddleware, HostPolicy
 from mcp_server.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from mcp_server.metrics import ServerMetrics
@@ -97,6 +99,16 @@ class GataMCP(MCPServer):
             raise
         finally:
             self.metrics.observe(tool, who, outcome, time.perf_counter() - start)
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
+                         context: Any = None) -> Any:
+        """The SDK's rendering, with the reason a prompt cannot render (and bounded arguments)."""
+        prompts.check_arguments(name, arguments)
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except MCPError:
+            raise
+        except Exception as exc:
+            raise prompts.render_error(name, exc) from exc
 
 
 def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False, host: str = "127.0.0.1",
@@ -149,7 +161,8 @@ def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765, policy: Ho
         snap = mcp.gata.snapshots.peek()
         return JSONResponse({"status": "ok" if snap else "no data published",
                              "snapshot": snap.version if snap else None,
-                             "published_at": snap.published_at.isoformat() if snap else None})
+                             "published_at": snap.published_at.isoformat() if snap else None,
+                             "caches": cache_stats()})
 
     async def metrics(request: Request) -> Response:
         if not authenticated(request):

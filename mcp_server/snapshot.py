@@ -10,8 +10,11 @@ so a running build (one writer) and the server (readers of other files) never
 contend for DuckDB's lock, and a build that fails or is killed never reaches the
 rename: the served data stays as it was.
 
-Everything hanging off a snapshot is immutable, so its tenants' semantics,
-compiled queries and freshness are cached on it.
+Everything hanging off a snapshot is immutable, so its tenants' freshness is
+cached on it; their semantic models and compiled queries live in the process-wide,
+byte-bounded caches of ``mcp_server.cache``, keyed by a digest of the tenant's
+semantic config, so a new snapshot whose config for a tenant is unchanged reuses
+that tenant's entries and a changed one never sees them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,13 +32,14 @@ from typing import Any
 import duckdb
 import yaml
 
-from gata.publish import SERVING_DB
+from gata.publish import SERVING_DB, remove_stale_partials
 from gata.settings import Paths
+from mcp_server.cache import COMPILED, SEMANTICS, digest
 from mcp_server.models import SnapshotInfo
 from semantic_configs.semantics import TenantSemantics
 
 log = logging.getLogger(__name__)
-COMPILED_CACHE_SIZE = 512
+SEMANTICS_BYTES_PER_CONFIG_BYTE = 16  # measured: a tenant's built models keep ~8.5 bytes per byte of its YAML
 
 
 class NoSnapshotError(Exception):
@@ -59,8 +62,9 @@ class Snapshot:
                 self.configs[file.stem] = config
         self.yaml_text: dict[str, str] = {
             t: (path / "semantic_configs" / f"{t}.yaml").read_text() for t in self.configs}
-        self._semantics: dict[str, TenantSemantics] = {}
-        self._compiled: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self.config_digest: dict[str, bytes] = {t: digest("semantic-config", t, text)
+                                                for t, text in self.yaml_text.items()}
+        self._semantics: dict[str, TenantSemantics] = {}  # the ones this snapshot used (kept while it serves)
         self._freshness: dict[str, datetime | None] = {}
         self._lock = threading.Lock()
         self._users = 0
@@ -83,35 +87,34 @@ class Snapshot:
 
     def semantics(self, tenant: str) -> TenantSemantics:
         with self._lock:
-            if tenant not in self._semantics:
-                self._semantics[tenant] = TenantSemantics(self.configs[tenant])
-            return self._semantics[tenant]
+            found = self._semantics.get(tenant)
+        if found is not None:
+            return found
+        cost = SEMANTICS_BYTES_PER_CONFIG_BYTE * len(self.yaml_text[tenant])
+        key = self.config_digest[tenant]
+        made = SEMANTICS.get(key)
+        if made is None:
+            made = TenantSemantics(self.configs[tenant])
+            SEMANTICS.put(key, _Weighed(made, cost))
+        else:
+            made = made.value
+        with self._lock:
+            return self._semantics.setdefault(tenant, made)
 
     def cached(self, key: tuple[str, str], make: Any) -> Any:
-        """An LRU of compiled queries (compiling costs more than running a small query)."""
-        with self._lock:
-            if key in self._compiled:
-                self._compiled.move_to_end(key)
-                return self._compiled[key]
-        value = make()
-        with self._lock:
-            self._compiled[key] = value
-            while len(self._compiled) > COMPILED_CACHE_SIZE:
-                self._compiled.popitem(last=False)
-        return value
+        """A compiled query from the process-wide cache, keyed by a digest of (tenant, its semantic config,
+        the request): compiling costs more than running a small query."""
+        tenant, request = key
+        return COMPILED.get_or_make(digest("compiled", self.config_digest[tenant], request), make)
 
     def inherit(self, old: Snapshot) -> None:
-        """Take over the previous snapshot's semantic models and compiled queries of every tenant
-        whose config is unchanged: both depend on the config alone (queries compile against
-        unbound tables), so a publish that changed one tenant costs one tenant's warm-up, not
-        every tenant's."""
+        """Take over the previous snapshot's semantic models of every tenant whose config is unchanged
+        (compiled queries need nothing: their keys hold the config's digest)."""
         with old._lock:
-            same = {t for t in self.configs if old.yaml_text.get(t) == self.yaml_text[t]}
-            kept_semantics = {t: s for t, s in old._semantics.items() if t in same}
-            kept_compiled = [(k, v) for k, v in old._compiled.items() if k[0] in same]
+            kept = {t: s for t, s in old._semantics.items()
+                    if t in self.config_digest and old.config_digest.get(t) == self.config_digest[t]}
         with self._lock:
-            self._semantics.update(kept_semantics)
-            self._compiled.update(kept_compiled)
+            self._semantics.update(kept)
 
     def warm(self) -> None:
         """Build each tenant's semantic models and compile one query, so first calls are fast."""
@@ -169,11 +172,28 @@ class Snapshot:
             log.exception("closing snapshot %s", self.version)
 
 
+class _Weighed:
+    """A cached value with its byte cost fixed up front (semantic models are too tangled to walk)."""
+
+    __slots__ = ("cost", "value")
+
+    def __init__(self, value: Any, cost: int) -> None:
+        self.value = value
+        self.cost = cost
+
+    def cache_bytes(self) -> int:
+        return self.cost
+
+
 class SnapshotManager:
     """Hands out the current snapshot; notices a new ``serving/current`` target on each request."""
 
     def __init__(self, paths: Paths) -> None:
         self.link = paths.serving_dir / "current"
+        try:  # a server starting cleans up after publishes that were killed (logging each)
+            remove_stale_partials(paths)
+        except OSError:
+            log.exception("could not remove stale partial publishes under %s", paths.serving_dir)
         self._lock = threading.Lock()
         self._target: str | None = None
         self._snapshot: Snapshot | None = None

@@ -31,11 +31,13 @@ from mcp_types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from gata.errors import GataError
+from gata.limits import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS, MAX_ORDER_BY
 from gata.onboarding import OnboardRequest, OnboardResult, onboard
 from gata.settings import Paths
+from gata.strict import unknown_field
 from mcp_server.auth import Scope, request_scope
 from mcp_server.charts import ChartKind, attach_chart
-from mcp_server.executor import QueryTimeout, execute, fit_rows
+from mcp_server.executor import Deadline, QueryCancelled, QueryTimeout, execute_cached, fit_rows
 from mcp_server.models import (
     Column,
     Coverage,
@@ -58,10 +60,12 @@ from semantic_configs.semantics import (
     DateRange,
     Filter,
     Grain,
+    Name,
     OrderBy,
     QueryError,
     QuerySpec,
     TenantSemantics,
+    Text,
     suggest,
 )
 
@@ -121,18 +125,40 @@ class Gata:
         return scope.tenant
 
 
-async def guarded(name: str, fn: Callable[[], T]) -> T:
-    """Run blocking work in a thread; turn every failure into a ToolError an agent can act on."""
+GRACE_S = 0.05  # how long past its deadline a request may take to stop on its own before it is abandoned
+
+
+async def guarded(name: str, fn: Callable[[], T], deadline: Deadline | None = None) -> T:
+    """Run blocking work in a thread; turn every failure into a ToolError an agent can act on.
+
+    With a ``deadline`` the agent gets its answer or the time-limit error by the deadline (plus
+    ``GRACE_S``) whatever stage the work is in: a running DuckDB query is interrupted by the
+    deadline itself; pure-Python work that cannot be interrupted is abandoned to finish on its own
+    (the input limits keep it short). A cancelled request (``notifications/cancelled``, a client
+    that disconnected) interrupts its query the same way.
+    """
     try:
-        return await anyio.to_thread.run_sync(fn)
+        if deadline is None:
+            return await anyio.to_thread.run_sync(fn)
+        try:
+            with anyio.fail_after(max(deadline.remaining(), 0) + GRACE_S):
+                return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
+        except TimeoutError:
+            deadline.expire()
+            raise deadline.error() from None
+        except anyio.get_cancelled_exc_class():
+            deadline.cancel()
+            raise
+        finally:
+            deadline.close()
     except ToolError:
         raise
-    except (QueryError, NoSnapshotError, GataError) as exc:
+    except (QueryError, NoSnapshotError, GataError, QueryCancelled) as exc:
         raise ToolError(str(exc)) from exc
     except QueryTimeout as exc:
         raise ToolError(f"{exc}: narrow the date_range, add filters, or group by fewer dimensions.") from exc
     except ValidationError as exc:
-        raise ToolError(_validation_message(exc)) from exc
+        raise ToolError(validation_message(exc)) from exc
     except Exception as exc:
         ref = secrets.token_hex(4)
         log.exception("%s failed (ref %s)", name, ref)
@@ -140,10 +166,14 @@ async def guarded(name: str, fn: Callable[[], T]) -> T:
                         "ask the operator to check the server log.") from exc
 
 
-def _validation_message(exc: ValidationError) -> str:
+def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """The first few problems, by field; never the (possibly huge) input itself."""
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err["loc"]) or "arguments"
+        if err["type"] == "extra_forbidden" and model is not None and len(err["loc"]) == 1:
+            parts.append(f"{where} {unknown_field(err['loc'][0], model.model_fields)}")
+            continue
         parts.append(f"{where}: {err['msg']}")
     return "invalid arguments: " + "; ".join(parts)
 
@@ -223,7 +253,9 @@ def _is_empty(rows: list[dict[str, Value]], dims: list[str]) -> bool:
 
 
 def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str | None,
-              chart: ChartKind = "none") -> QueryResult:
+              chart: ChartKind = "none", deadline: Deadline | None = None) -> QueryResult:
+    """One governed query; ``deadline`` (default: a fresh one of the configured length) bounds all of it."""
+    deadline = deadline or Deadline(gata.config.query_timeout_s)
     notes: list[str] = []
     limit = spec_args.get("limit", DEFAULT_LIMIT)
     if limit > MAX_LIMIT:
@@ -232,9 +264,11 @@ def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str |
     spec = QuerySpec.model_validate({**spec_args, "limit": limit})
     with gata.snapshots.use() as snap:
         slug = gata.tenant_for(scope, snap, tenant)
+        deadline.check("compilation")
         semantics = snap.semantics(slug)
         compiled = _compile(snap, semantics, spec, limit + 1)
-        execution = execute(snap.con, compiled.sql, limit, gata.config.query_timeout_s)
+        deadline.check("the query")
+        execution = execute_cached(snap.con, snap.version, slug, compiled.sql, limit, deadline)
         if len(execution.names) != len(compiled.columns):
             raise RuntimeError(f"compiled columns {compiled.columns} do not match the result's {execution.names}")
         dims = [c for c in compiled.columns if c not in spec.metrics]
@@ -253,8 +287,9 @@ def run_query(gata: Gata, scope: Scope, spec_args: dict[str, Any], tenant: str |
             reason = (f"the response was capped at {gata.config.max_response_bytes} bytes after {len(rows)} rows: "
                       "ask for fewer rows or fewer dimensions.")
         empty_reason = None
+        deadline.check("shaping the answer")
         if _is_empty(rows, dims) and not cut and execution.elapsed_ms < DIAGNOSE_BELOW_MS:
-            empty_reason = _diagnose_empty(gata, snap, semantics, spec, compiled.model)
+            empty_reason = _diagnose_empty(snap, semantics, spec, compiled.model, deadline)
         result = QueryResult(tenant=slug, columns=columns, rows=rows, row_count=len(rows), truncated=truncated,
                              truncated_reason=reason, limit=limit, empty_reason=empty_reason,
                              notes=notes + list(compiled.notes),
@@ -278,17 +313,25 @@ def _compile(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, fetch:
 def _describe(f: Filter) -> str:
     if f.operator in ("is null", "is not null"):
         return f"{f.field} {f.operator}"
-    value = f.values if f.operator in ("in", "not in") else f.value
-    return f"{f.field} {f.operator} {value!r}"
+    if f.operator in ("in", "not in"):
+        values = f.values or []
+        shown = ", ".join(repr(v) for v in values[:5])
+        more = f", ... ({len(values)} values)" if len(values) > 5 else ""
+        return f"{f.field} {f.operator} [{shown}{more}]"
+    return f"{f.field} {f.operator} {f.value!r}"
 
 
-def _diagnose_empty(gata: Gata, snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, model: str) -> str:
-    """Which filter emptied the result: re-run with progressively more of the filters."""
+def _diagnose_empty(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, model: str,
+                    deadline: Deadline) -> str:
+    """Which filter emptied the result: re-run with progressively more of the filters (within the
+    request's deadline: the diagnosis is part of the answer)."""
     dims = list(spec.dimensions) + (["date"] if spec.time_grain and "date" not in spec.dimensions else [])
+    stage = "the empty-result diagnosis"
 
     def empty(variant: QuerySpec) -> bool:
+        deadline.check(stage)
         compiled = _compile(snap, semantics, variant, 2)
-        result = execute(snap.con, compiled.sql, 1, gata.config.query_timeout_s)
+        result = execute_cached(snap.con, snap.version, semantics.tenant, compiled.sql, 1, deadline, stage)
         return _is_empty(_rows(result.rows, compiled.columns), dims)
 
     base = spec.model_copy(update={"filters": [], "date_range": None, "order_by": [], "limit": 1})
@@ -314,7 +357,8 @@ def _diagnose_empty(gata: Gata, snap: Snapshot, semantics: TenantSemantics, spec
 
 # ---- get_dimension_values ----------------------------------------------------------------------------
 def dimension_values(gata: Gata, scope: Scope, dimension: str, search: str | None, metric: str | None,
-                     limit: int, tenant: str | None) -> DimensionValues:
+                     limit: int, tenant: str | None, deadline: Deadline | None = None) -> DimensionValues:
+    deadline = deadline or Deadline(gata.config.query_timeout_s)
     with gata.snapshots.use() as snap:
         slug = gata.tenant_for(scope, snap, tenant)
         semantics = snap.semantics(slug)
@@ -337,8 +381,10 @@ def dimension_values(gata: Gata, scope: Scope, dimension: str, search: str | Non
             check_tables(sql, semantics)
             return sql
 
+        deadline.check("compilation")
         sql = snap.cached(key, make)
-        result = execute(snap.con, sql, limit, gata.config.query_timeout_s)
+        deadline.check("the query")
+        result = execute_cached(snap.con, snap.version, slug, sql, limit, deadline)
         table = semantics.config["tables"][model]["table"]
         grain = semantics.config["semantic_models"][model].get("description", "")
         return DimensionValues(tenant=slug, dimension=dimension, counted_in=f"{table}: {grain}".strip(),
@@ -364,7 +410,7 @@ def health(gata: Gata, scope: Scope, tenant: str | None) -> PipelineHealth:
 
 
 # ---- registration ------------------------------------------------------------------------------------
-TenantArg = Annotated[str | None, Field(
+TenantArg = Annotated[Name | None, Field(
     description="Admin sessions only: the tenant to read. Tenant-scoped sessions leave it out (naming another "
                 "tenant is refused).", examples=["tyrell_corp"])]
 
@@ -379,7 +425,7 @@ AttributionModelArg = Annotated[str | None, Field(
 def register(mcp: MCPServer, gata: Gata) -> None:
     @mcp.tool(annotations=READ_ONLY, title="List metrics and dimensions")
     async def list_metrics(
-        search: Annotated[str | None, Field(description="Optional case-insensitive word to narrow the list by "
+        search: Annotated[Text | None, Field(description="Optional case-insensitive word to narrow the list by "
                                             "name or description, e.g. 'cost' or 'session'.",
                                             examples=["spend"])] = None,
         tenant: TenantArg = None,
@@ -393,12 +439,12 @@ def register(mcp: MCPServer, gata: Gata) -> None:
 
     @mcp.tool(annotations=READ_ONLY, title="Distinct values of a dimension")
     async def get_dimension_values(
-        dimension: Annotated[str, Field(description="A dimension name from list_metrics.",
+        dimension: Annotated[Name, Field(description="A dimension name from list_metrics.",
                                         examples=["campaign_name", "source_platform"])],
-        search: Annotated[str | None, Field(description="Optional case-insensitive fragment the values must "
+        search: Annotated[Text | None, Field(description="Optional case-insensitive fragment the values must "
                                             "contain, e.g. 'black' finds 'tyrell_corp_black_friday'.",
                                             examples=["black"])] = None,
-        metric: Annotated[str | None, Field(description="Optional metric whose table the values are counted "
+        metric: Annotated[Name | None, Field(description="Optional metric whose table the values are counted "
                                             "in (e.g. 'sessions' lists the source_platform values of analytics "
                                             "data). Default: the dimension's own table.",
                                             examples=["sessions"])] = None,
@@ -409,19 +455,20 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         """Distinct values of one dimension with row counts, most frequent first: use it to find the exact
         value to filter on (a campaign by a fragment of its name, the platforms present, ...).
         `truncated` is true when more values matched than `limit`."""
+        deadline = Deadline(gata.config.query_timeout_s)
         scope = gata.scope()
         _no_nul([dimension, search, metric, tenant], "arguments")
         return structured(await guarded("get_dimension_values", lambda: dimension_values(
-            gata, scope, dimension, search, metric, limit, tenant)))
+            gata, scope, dimension, search, metric, limit, tenant, deadline), deadline))
 
     @mcp.tool(annotations=READ_ONLY, title="Query metrics")
     async def query(
-        metrics: Annotated[list[str], Field(min_length=1, max_length=20, description="Metric names from "
-                                            "list_metrics.", examples=[["spend", "clicks"]])],
-        dimensions: Annotated[list[str], Field(max_length=10, description="Dimensions to group by, from "
+        metrics: Annotated[list[Name], Field(min_length=1, max_length=MAX_METRICS, description="Metric names "
+                                             "from list_metrics.", examples=[["spend", "clicks"]])],
+        dimensions: Annotated[list[Name], Field(max_length=MAX_DIMENSIONS, description="Dimensions to group by, from "
                                                "list_metrics. Use 'date' (with time_grain) for a time series.",
                                                examples=[["source_platform"]])] = [],  # noqa: B006
-        filters: Annotated[list[Filter], Field(max_length=20, description="Conditions on dimensions, all of "
+        filters: Annotated[list[Filter], Field(max_length=MAX_FILTERS, description="Conditions on dimensions, all of "
                                                "which must hold. Operators: =, !=, >, >=, <, <=, in, not in, "
                                                "like, ilike, is null, is not null.",
                                                examples=[[{"field": "source_platform", "operator": "in",
@@ -430,7 +477,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
                                                   "(adds the 'date' dimension).", examples=["week"])] = None,
         date_range: Annotated[DateRange | None, Field(description="Only these days (inclusive).", examples=[
             {"start": "2026-10-01", "end": "2026-10-31"}])] = None,
-        order_by: Annotated[list[OrderBy], Field(max_length=10, description="Sort by metrics or dimensions of "
+        order_by: Annotated[list[OrderBy], Field(max_length=MAX_ORDER_BY, description="Sort by metrics or dimensions of "
                                                  "this query. Default: by date when grouped by date.",
                                                  examples=[[{"field": "spend", "direction": "desc"}]])] = [],  # noqa: B006
         limit: Annotated[int, Field(ge=1, description=f"Maximum rows (default {DEFAULT_LIMIT}). Above "
@@ -449,6 +496,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         `empty_reason` names the filter that emptied the result. Metrics of different facts (e.g. spend,
         sessions and attributed_revenue) combine on the dimensions they share: date, and channel,
         source_platform and campaign for those answered by channel; ratios are ratios of sums."""
+        deadline = Deadline(gata.config.query_timeout_s)
         scope = gata.scope()
         _no_nul([*metrics, *dimensions, tenant, attribution_model], "metric and dimension names")
         for f in filters:
@@ -458,7 +506,8 @@ def register(mcp: MCPServer, gata: Gata) -> None:
                      "time_grain": time_grain, "date_range": date_range.model_dump() if date_range else None,
                      "order_by": [o.model_dump() for o in order_by], "limit": limit,
                      "attribution_model": attribution_model}
-        result = await guarded("query", lambda: run_query(gata, scope, spec_args, tenant, chart))
+        result = await guarded("query", lambda: run_query(gata, scope, spec_args, tenant, chart, deadline),
+                               deadline)
         return structured(result, result._png)
 
     @mcp.tool(annotations=READ_ONLY, title="Pipeline health")
@@ -488,7 +537,7 @@ def register(mcp: MCPServer, gata: Gata) -> None:
         try:
             parsed = OnboardRequest.model_validate(request)
         except ValidationError as exc:
-            raise ToolError(_validation_message(exc)) from exc
+            raise ToolError(validation_message(exc, OnboardRequest)) from exc
 
         def progress(done: float, total: float | None, message: str) -> None:
             try:

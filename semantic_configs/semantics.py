@@ -14,18 +14,31 @@ import difflib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import ibis
 from boring_semantic_layer import from_config
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from gata.limits import (
+    MAX_DIMENSIONS,
+    MAX_FILTER_VALUES,
+    MAX_FILTERS,
+    MAX_LIKE_WILDCARDS,
+    MAX_METRICS,
+    MAX_ORDER_BY,
+    MAX_TEXT,
+    MAX_TOTAL_FILTER_VALUES,
+    check_date,
+)
 from semantic_configs.catalog import ATTRIBUTED, ATTRIBUTION_FILTER, DATE_FILTER, NEW_CUSTOMER_METRICS
 
 Operator = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not in", "like", "ilike", "is null", "is not null"]
 OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
 Grain = Literal["day", "week", "month", "quarter", "year"]
-Scalar = str | int | float | bool
+Name = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Scalar = Text | int | float | bool
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5000
 
@@ -37,19 +50,30 @@ class QueryError(Exception):
 class Filter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(description="A dimension name from list_metrics, e.g. source_platform or date.",
-                       examples=["source_platform"])
+    field: Name = Field(description="A dimension name from list_metrics, e.g. source_platform or date.",
+                        examples=["source_platform"])
     operator: Operator = Field(description="Comparison; 'in'/'not in' take `values`, 'is null'/'is not null' take nothing.")
-    value: Scalar | None = Field(default=None, description="The value for =, !=, >, >=, <, <=, like, ilike.",
-                                 examples=["facebook_ads"])
-    values: list[Scalar] | None = Field(default=None, description="The values for in / not in.",
+    value: Scalar | None = Field(default=None, description="The value for =, !=, >, >=, <, <=, like, ilike "
+                                 f"(text at most {MAX_TEXT} characters; a like pattern at most "
+                                 f"{MAX_LIKE_WILDCARDS} wildcards).", examples=["facebook_ads"])
+    values: list[Scalar] | None = Field(default=None, max_length=MAX_FILTER_VALUES,
+                                        description=f"The values for in / not in (at most {MAX_FILTER_VALUES}).",
                                         examples=[["facebook_ads", "instagram_ads"]])
+
+    @model_validator(mode="after")
+    def _bounded_pattern(self) -> Filter:
+        if self.operator in ("like", "ilike") and isinstance(self.value, str):
+            wildcards = self.value.count("%") + self.value.count("_")
+            if wildcards > MAX_LIKE_WILDCARDS:
+                raise ValueError(f"a {self.operator} pattern may hold at most {MAX_LIKE_WILDCARDS} wildcards "
+                                 f"(% or _); this one has {wildcards}: use fewer, or get_dimension_values(search=...)")
+        return self
 
 
 class OrderBy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(description="A metric or dimension of the query.")
+    field: Name = Field(description="A metric or dimension of the query.")
     direction: Literal["asc", "desc"] = "desc"
 
 
@@ -59,23 +83,36 @@ class DateRange(BaseModel):
     start: date = Field(description="First day, inclusive (YYYY-MM-DD).")
     end: date = Field(description="Last day, inclusive (YYYY-MM-DD).")
 
+    @field_validator("start", "end")
+    @classmethod
+    def _in_window(cls, value: date) -> date:
+        return check_date(value, "date_range day")
+
 
 class QuerySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    metrics: list[str] = Field(min_length=1, max_length=20, description="Metric names from list_metrics.",
-                               examples=[["spend", "clicks"]])
-    dimensions: list[str] = Field(default_factory=list, max_length=10,
-                                  description="Dimensions to group by; use 'date' with time_grain for time series.",
-                                  examples=[["source_platform", "date"]])
-    filters: list[Filter] = Field(default_factory=list, max_length=20)
+    metrics: list[Name] = Field(min_length=1, max_length=MAX_METRICS, description="Metric names from list_metrics.",
+                                examples=[["spend", "clicks"]])
+    dimensions: list[Name] = Field(default_factory=list, max_length=MAX_DIMENSIONS,
+                                   description="Dimensions to group by; use 'date' with time_grain for time series.",
+                                   examples=[["source_platform", "date"]])
+    filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS)
     time_grain: Grain | None = Field(default=None, description="Grain of the date dimension (adds 'date' if missing).")
     date_range: DateRange | None = Field(default=None, description="Only rows whose date falls in this range.")
-    order_by: list[OrderBy] = Field(default_factory=list, max_length=10)
+    order_by: list[OrderBy] = Field(default_factory=list, max_length=MAX_ORDER_BY)
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, description=f"Rows to return (at most {MAX_LIMIT}).")
     attribution_model: str | None = Field(
         default=None, description="How revenue is credited to channels and campaigns (list_metrics lists the "
                                   "models); default: the tenant's. Applies to metrics answered by channel.")
+
+    @model_validator(mode="after")
+    def _bounded_values(self) -> QuerySpec:
+        total = sum(len(f.values or []) for f in self.filters)
+        if total > MAX_TOTAL_FILTER_VALUES:
+            raise ValueError(f"the filters list {total} values in all; at most {MAX_TOTAL_FILTER_VALUES} are "
+                             "accepted per query: filter on fewer values or on a coarser dimension")
+        return self
 
 
 @dataclass(frozen=True)
@@ -271,8 +308,8 @@ class TenantSemantics:
         if f.operator in ("in", "not in"):
             if not f.values:
                 raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a non-empty 'values' list.")
-            return {"field": fields[f.field], "operator": f.operator,
-                    "values": [_coerce(v, ctype, f.field) for v in f.values]}
+            return _in_list(fields[f.field], [_coerce(v, ctype, f.field) for v in f.values], ctype,
+                            negate=f.operator == "not in")
         if f.value is None:
             raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a 'value' "
                              f"(use 'is null' to match missing values).")
@@ -308,6 +345,27 @@ def _coerce(value: Scalar, ctype: str, field: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise QueryError(f"filter on {field!r}: it holds numbers; give a number.")
     return value
+
+
+def _in_list(field: str, values: list[Any], ctype: str, negate: bool) -> Any:
+    """An in / not in filter as one list literal, ``list_contains([...], field)``: a thousand values are one
+    expression node, not a thousand, so compiling stays fast (N OR-ed or IN terms cost ibis' rewrites
+    time quadratic-ish in N). The SQL semantics are IN's: a null field matches neither."""
+    if ctype == "DATE":
+        element = "date"
+    elif ctype == "BOOLEAN":
+        element = "boolean"
+    elif ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR"):
+        element = "string"
+    else:
+        element = "float64" if any(isinstance(v, float) for v in values) else "int64"
+    literal = ibis.literal(values, type=f"array<{element}>")
+
+    def condition(t: Any) -> Any:
+        hit = literal.contains(t[field])
+        return ~hit if negate else hit
+
+    return condition
 
 
 def _ibis_type(duckdb_type: str) -> str:

@@ -182,3 +182,12 @@ def leak_markers(paths: Paths) -> set[str]:
             markers |= {r[0] for r in con.execute(
                 "select table_name from duckdb_tables() where table_name like ?", [f"%{other}%"]).fetchall()}
     return markers
+
+
+def publish_copy(demo: Paths, serving: Path, version: str) -> Path:
+    """Publish a copy of the demo's current snapshot as `version` (the link swapped in one rename)."""
+    serving.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(demo.serving_dir / os.readlink(demo.serving_dir / "current"), serving / version)
+    (serving / ".tmp").symlink_to(version)
+    os.replace(serving / ".tmp", serving / "current")
+    return serving / version

@@ -125,6 +125,7 @@ def test_prometheus_metrics_count_tools_by_tenant_api_and_outcome(server: HttpSe
     with session(lambda: http_client(server.url, token)) as s:
         s.ok("query", {"metrics": ["spend"]})
         s.ok("query", {"metrics": ["spend"], "dimensions": ["source_platform"]})
+        s.ok("query", {"metrics": ["spend"]})  # the same question again: answered from the result cache
         s.error("query", {"metrics": ["spend"], "tenant": "tyrell_corp"})
         s.error("query", {"metrics": ["no_such_metric"]})
     rest = httpx2.get(server.url + "/api/v1/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30)
@@ -135,12 +136,14 @@ def test_prometheus_metrics_count_tools_by_tenant_api_and_outcome(server: HttpSe
         return sample(after, name, **labels) - sample(before, name, **labels)
 
     mcp = {"tool": "query", "tenant": "wayne_enterprises", "api": "mcp"}
-    assert delta("gata_requests_total", **mcp, outcome="ok") == 2
+    assert delta("gata_requests_total", **mcp, outcome="ok") == 3
     assert delta("gata_requests_total", **mcp, outcome="refused") == 1
     assert delta("gata_requests_total", **mcp, outcome="invalid") == 1
     assert delta("gata_errors_total", tool="query", kind="refused") >= 1
-    assert delta("gata_request_duration_seconds_count", **mcp) == 4
-    assert delta("gata_request_duration_seconds_bucket", **mcp, le="+Inf") == 4
+    assert delta("gata_request_duration_seconds_count", **mcp) == 5
+    assert delta("gata_request_duration_seconds_bucket", **mcp, le="+Inf") == 5
+    assert delta("gata_cache_requests_total", cache="results", result="hit") >= 1
+    assert sample(after, "gata_cache_bytes", cache="results") > 0
     assert delta("gata_requests_total", tool="list_metrics", tenant="wayne_enterprises", api="rest",
                  outcome="ok") == 1
     version = next(k for k in after if k[0] == "gata_snapshot_info")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,12 +19,13 @@ from mcp_server.executor import QueryTimeout, execute, fit_rows, to_json_value
 from mcp_server.server import build_server
 from mcp_server.snapshot import SnapshotManager
 from mcp_server.tools import ServerConfig, check_tables, guarded
+from tests.mcp_server.mcp_support import publish_copy
 
 
 def test_timeout_interrupts_the_query() -> None:
     con = duckdb.connect()
     start = time.monotonic()
-    with pytest.raises(QueryTimeout, match="0.3s"):
+    with pytest.raises(QueryTimeout, match="took longer than 0.3 s"):
         execute(con, "select count(*) from range(1000000000000) a", 10, timeout_s=0.3)
     assert time.monotonic() - start < 5
     assert execute(con, "select 42 as x", 10, timeout_s=5).rows == [(42,)]  # the connection still works
@@ -101,15 +101,6 @@ def test_check_tables_rejects_foreign_tables() -> None:
                 'select * from "analytics"."fct_a__x" join platform.load_history on true', "select 1"):
         with pytest.raises(RuntimeError):
             check_tables(sql, sem)  # type: ignore[arg-type]
-
-
-def publish_copy(demo: Paths, serving: Path, version: str) -> Path:
-    """Publish a copy of the demo's current snapshot as `version` (the link swapped in one rename)."""
-    serving.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(demo.serving_dir / os.readlink(demo.serving_dir / "current"), serving / version)
-    (serving / ".tmp").symlink_to(version)
-    os.replace(serving / ".tmp", serving / "current")
-    return serving / version
 
 
 def test_snapshot_manager_switches_on_a_new_target(demo: Paths, tmp_path: Path) -> None:
