@@ -308,7 +308,7 @@ class TenantSemantics:
         if f.operator in ("in", "not in"):
             if not f.values:
                 raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a non-empty 'values' list.")
-            return _in_list(fields[f.field], [_coerce(v, ctype, f.field) for v in f.values], ctype,
+            return _in_list(fields[f.field], [_checked(v, ctype, f.field) for v in f.values], ctype,
                             negate=f.operator == "not in")
         if f.value is None:
             raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a 'value' "
@@ -328,6 +328,15 @@ class TenantSemantics:
 
 def _coerce(value: Scalar, ctype: str, field: str) -> Any:
     """Bind a filter value with the column's type, so a mistake is an agent error, not a SQL one."""
+    checked = _checked(value, ctype, field)
+    if isinstance(checked, str):
+        # typed: boring-semantic-layer turns a bare ISO-date-like string into a timestamp literal
+        return ibis.literal(checked, type="string")
+    return checked
+
+
+def _checked(value: Scalar, ctype: str, field: str) -> Any:
+    """A filter value as the Python value of the column's type (an in-list's element), or an agent error."""
     if ctype == "DATE":
         try:
             return date.fromisoformat(str(value))
@@ -336,8 +345,7 @@ def _coerce(value: Scalar, ctype: str, field: str) -> Any:
     if ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR"):
         if isinstance(value, bool):
             raise QueryError(f"filter on {field!r}: it holds text; give a text value.")
-        # typed: boring-semantic-layer turns a bare ISO-date-like string into a timestamp literal
-        return ibis.literal(str(value), type="string")
+        return str(value)
     if ctype == "BOOLEAN":
         if isinstance(value, bool):
             return value
