@@ -19,6 +19,7 @@ import duckdb
 
 from gata.catalog import catalog
 from gata.errors import LandingError
+from gata.lock import warehouse_lock
 from gata.settings import Paths, get_paths
 from gata.tenants import Tenant
 from ingestion import dna
@@ -94,7 +95,7 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     row_counts = {t: n for t, n in row_counts.items() if not t.startswith("_dlt")}
     result = LandingResult(tenant, connector, dataset, load_id, row_counts)
     # the landed tables are read in the tenant's file; the DNA registry is shared
-    with duckdb.connect(str(paths.tenant_db(tenant)), read_only=True) as raw, \
+    with duckdb.connect(str(paths.tenant_db(tenant)), read_only=True) as raw, warehouse_lock(paths), \
             duckdb.connect(str(paths.warehouse_db)) as con:
         blueprints = dna.load_blueprints()
         dna.sync_blueprints(con, blueprints)

@@ -46,9 +46,11 @@ def _domains(tenant: Tenant) -> set[str]:
     return {d for d in ("paid_ads", "ecommerce", "analytics") if getattr(tenant.sources, d)}
 
 
-def _manifest_columns(paths: Paths) -> dict[str, dict[str, str]]:
-    """Column descriptions of the star models, from dbt's manifest (model name -> column -> text)."""
-    path = paths.dbt_dir / "target" / "manifest.json"
+def _manifest_columns(paths: Paths, tenant: str) -> dict[str, dict[str, str]]:
+    """Column descriptions of the star models, from the tenant's last dbt manifest (model name -> column -> text)."""
+    from warehouse.runner import target_dir
+
+    path = target_dir(paths, tenant) / "manifest.json"
     if not path.exists():
         return {}
     nodes = json.loads(path.read_text()).get("nodes", {})
@@ -92,7 +94,7 @@ def _load_override(tenant: str, overrides_dir: Path) -> dict[str, Any]:
 def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_DIR) -> dict[str, Any]:
     """The tenant's semantic config as a dict (deterministic for a given warehouse)."""
     domains = _domains(tenant)
-    docs = _manifest_columns(paths)
+    docs = _manifest_columns(paths, tenant.slug)
     override = _load_override(tenant.slug, overrides_dir)
     hidden = set(override.get("hidden") or [])
     descriptions = dict(override.get("descriptions") or {})
