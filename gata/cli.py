@@ -76,6 +76,7 @@ def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = Fa
 
     With ``publish``, what succeeded is published for serving once all tenants ran.
     """
+    from gata.lock import pipeline_lock
     from gata.parallel import run_tenants
     from gata.pipeline import publish as publish_step
     from gata.settings import get_paths
@@ -84,7 +85,8 @@ def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = Fa
     tenants = _selected_tenants(args)
     failed = run_tenants(step, tenants, paths, jobs=getattr(args, "jobs", 1))
     if publish and len(failed) < len(tenants):
-        publish_step(paths, _progress, changed={t.slug for t in tenants} - set(failed))
+        with pipeline_lock(paths, shared=True):  # an onboarding's restore point must not see a publish
+            publish_step(paths, _progress, changed={t.slug for t in tenants} - set(failed))
     if failed:
         print(f"failed tenants: {', '.join(sorted(failed))}", file=sys.stderr)
         return 1

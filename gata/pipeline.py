@@ -103,9 +103,12 @@ def replay(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildRe
 def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
     import duckdb
 
-    if not paths.warehouse_db.exists():
+    from gata.target import resolve_target
+
+    target = resolve_target()
+    if not target.is_motherduck and not paths.warehouse_db.exists():
         return None
-    with warehouse_lock(paths, shared=True), duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+    with warehouse_lock(paths, shared=True), target.connect(target.warehouse_location(paths), read_only=True) as con:
         try:
             row = con.execute("select max(end_date) from platform.load_history where tenant_slug = ? "
                               "and status = 'success'", [tenant.slug]).fetchone()

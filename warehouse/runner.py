@@ -25,6 +25,7 @@ from gata.catalog import catalog
 from gata.errors import TransformError
 from gata.lock import warehouse_lock
 from gata.settings import DBT_PROJECT_DIR, Paths
+from gata.target import resolve_target
 from gata.tenants import Tenant
 from warehouse import scaffold
 
@@ -62,8 +63,10 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
     """What the shared models need to build this tenant (the dbt side of tenants.yaml)."""
     routing = scaffold.read_routing(tenant.slug, paths)
     load_ids: dict[str, str] = {}
-    if paths.warehouse_db.exists():
-        with warehouse_lock(paths, shared=True), duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+    target = resolve_target()
+    if target.is_motherduck or paths.warehouse_db.exists():
+        with warehouse_lock(paths, shared=True), \
+                target.connect(target.warehouse_location(paths), read_only=True) as con:
             try:
                 for connector, load_id in con.execute(
                     "select connector, max(load_id) from platform.load_history where tenant_slug = ? group by 1",
@@ -88,6 +91,7 @@ def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
         "GATA_WAREHOUSE_PATH": str(paths.warehouse_db),
         "GATA_TENANT_DB_PATH": str(paths.tenant_db(tenant)),
         "GATA_TENANT": tenant,
+        **resolve_target().dbt_env(),
         # warehouse/lock_plugin.py takes it when dbt first opens the warehouse (after parsing)
         "GATA_WAREHOUSE_LOCK": str(paths.warehouse_lock_file),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -118,10 +122,11 @@ def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedPr
 
 def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
     db = paths.tenant_db(tenant.slug)
-    if not db.exists():
+    target = resolve_target()
+    if not target.is_motherduck and not db.exists():
         raise TransformError(f"{tenant.slug}: nothing landed yet ({db} is missing); "
                              f"run `gata ingest --tenant {tenant.slug}` first")
-    with duckdb.connect(str(db), read_only=True) as con:
+    with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
         return scaffold.scaffold_tenant(tenant, paths, con)
 
 
