@@ -21,6 +21,7 @@ import duckdb
 
 from gata.lock import file_lock, warehouse_lock
 from gata.settings import Paths
+from gata.target import resolve_target
 
 SERVING_DB = "warehouse.duckdb"
 KEEP_VERSIONS = 3
@@ -58,15 +59,16 @@ def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[
             shutil.copy2(previous / SERVING_DB, tmp / SERVING_DB)
             shutil.copytree(previous / "semantic_configs", tmp / "semantic_configs", dirs_exist_ok=True)
         (tmp / "semantic_configs").mkdir(exist_ok=True)
-        with duckdb.connect(str(tmp / SERVING_DB)) as con:
+        target = resolve_target()
+        with duckdb.connect(str(tmp / SERVING_DB), config=target.config()) as con:
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
             with warehouse_lock(paths, shared=True):
-                con.execute(f"attach '{paths.warehouse_db}' as build (read_only)")
+                con.execute(f"attach '{target.warehouse_location(paths)}' as build (read_only)")
                 _copy(con, "build", "platform", PLATFORM_TABLES)
                 con.execute("detach build")
             for slug in _tenants(paths, changed):
-                con.execute(f"attach '{paths.tenant_db(slug)}' as build (read_only)")
+                con.execute(f"attach '{target.tenant_location(paths, slug)}' as build (read_only)")
                 _copy(con, "build", "analytics")
                 con.execute("detach build")
             for slug in retired:
@@ -91,7 +93,12 @@ def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[
 
 def _tenants(paths: Paths, changed: Collection[str] | None) -> list[str]:
     """The tenants whose star tables this publish copies (each from its own database)."""
-    built = sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb")) if paths.tenant_dbs_dir.exists() else []
+    if resolve_target().is_motherduck:  # no local files to list: the tenants of tenants.yaml
+        from gata.tenants import load_tenants
+
+        built = sorted(load_tenants(paths.tenants_file))
+    else:
+        built = sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb")) if paths.tenant_dbs_dir.exists() else []
     return [t for t in built if changed is None or t in changed]
 
 

@@ -22,6 +22,7 @@ import yaml
 
 from gata.errors import SemanticConfigError
 from gata.settings import OVERRIDES_DIR, Paths
+from gata.target import resolve_target
 from gata.tenants import Tenant
 from semantic_configs.catalog import (
     DATE_FILTER,
@@ -100,7 +101,8 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
     descriptions = dict(override.get("descriptions") or {})
     models = [m for m in MODELS.values() if domains & set(m.domains)]
     tables: dict[str, Any] = {}
-    with duckdb.connect(str(paths.tenant_db(tenant.slug)), read_only=True) as con:
+    target = resolve_target()
+    with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
         for m in models:
             tables[m.name] = _profile(con, m.table(tenant.slug), m)
 
@@ -235,7 +237,8 @@ def validate(config: dict[str, Any], paths: Paths) -> None:
     from semantic_configs.semantics import TenantSemantics
 
     semantics = TenantSemantics(config)
-    with duckdb.connect(str(paths.tenant_db(config["tenant"])), read_only=True) as con:
+    target = resolve_target()
+    with target.connect(target.tenant_location(paths, config["tenant"]), read_only=True) as con:
         for name, model in config["semantic_models"].items():
             fields = [("measure", m) for m in [*model["measures"], *model.get("calculated_measures", {})]]
             fields += [("dimension", d) for d in model["dimensions"]]
