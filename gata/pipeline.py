@@ -1,8 +1,9 @@
 """The pipeline's steps, composed: ingest -> transform -> semantics -> publish.
 
-Every writer takes the pipeline lock, so a build, a refresh and an onboarding never
-write the warehouse at the same time; the MCP server reads published snapshots and
-never takes it.
+The CLI, onboarding and the Dagster assets all call these. They take only the
+locks around the shared warehouse file (``gata.lock.warehouse_lock``); callers
+hold the tenant's step locks (``gata.lock.tenant_step``) or, for onboarding, the
+exclusive pipeline lock. The MCP server reads published snapshots and takes none.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ run time. Its asset graph appears at the next reload (``dagster dev`` restart or
 """
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import dagster as dg
@@ -51,26 +52,23 @@ def daily_refresh_job(tenants: dict[str, Tenant]) -> "UnresolvedAssetJobDefiniti
                     "build, regenerate its semantic config, publish")
 
 
-def _published(context: dg.OpExecutionContext, slug: str, what: str) -> None:
+def _build_and_publish(context: dg.OpExecutionContext, gata: GataResource, step: Callable[..., object], what: str) -> None:
+    """The tenant of this run's partition, read from tenants.yaml now: its step, then its publish."""
+    slug, paths = context.partition_key, gata.paths()
+    with tenant_step(paths, slug):
+        step(gata.tenant(slug), paths, context.log.info)
+        pipeline.publish(paths, context.log.info, changed={slug})
     context.log_event(dg.AssetMaterialization(published_key(slug), description=what))
 
 
 @dg.op(description="land the tenant's full history, build it, write its semantic config, publish (gata build)")
 def onboard_tenant_op(context: dg.OpExecutionContext, gata: GataResource) -> None:
-    slug, paths = context.partition_key, gata.paths()
-    with tenant_step(paths, slug):
-        pipeline.build(gata.tenant(slug), paths, context.log.info)
-        pipeline.publish(paths, context.log.info, changed={slug})
-    _published(context, slug, "onboarded")
+    _build_and_publish(context, gata, pipeline.build, "onboarded")
 
 
 @dg.op(description="rebuild the reporting layer from raw payloads with the current business logic (gata replay)")
 def replay_tenant_op(context: dg.OpExecutionContext, gata: GataResource) -> None:
-    slug, paths = context.partition_key, gata.paths()
-    with tenant_step(paths, slug):
-        pipeline.replay(gata.tenant(slug), paths, context.log.info)
-        pipeline.publish(paths, context.log.info, changed={slug})
-    _published(context, slug, "replayed")
+    _build_and_publish(context, gata, pipeline.replay, "replayed")
 
 
 @dg.op(description="stop serving a tenant removed from tenants.yaml (its build files are kept)")
