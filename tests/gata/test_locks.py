@@ -36,9 +36,8 @@ def test_readers_share_the_warehouse_and_a_writer_excludes_them(tmp_path: Path) 
     try:
         with warehouse_lock(paths, shared=True, wait_seconds=0.5):
             pass  # a second reader gets in
-        with pytest.raises(PipelineBusyError, match="warehouse.lock"):
-            with warehouse_lock(paths, wait_seconds=0.5):
-                pass
+        with pytest.raises(PipelineBusyError, match="warehouse.lock"), warehouse_lock(paths, wait_seconds=0.5):
+            pass
     finally:
         reader.kill()
         reader.wait()
@@ -50,13 +49,13 @@ def test_tenant_steps_run_side_by_side_but_an_onboarding_excludes_them(tmp_path:
     paths = Paths(home=tmp_path, tenants_file=tmp_path / "tenants.yaml")
     other = hold(paths.tenant_lock_file("acme"), "exclusive", 30)
     try:
-        with tenant_step(paths, "globex"):  # another tenant's step does not wait
-            with pytest.raises(PipelineBusyError):
-                with pipeline_lock(paths, wait_seconds=0.3, what="onboarding"):
-                    pass
-        with pytest.raises(PipelineBusyError, match="tenant acme"):
-            with file_lock(paths.tenant_lock_file("acme"), wait_seconds=0.3, what="step for tenant acme"):
-                pass
+        # another tenant's step does not wait; an onboarding (exclusive) does
+        with tenant_step(paths, "globex"), pytest.raises(PipelineBusyError), \
+                pipeline_lock(paths, wait_seconds=0.3, what="onboarding"):
+            pass
+        with pytest.raises(PipelineBusyError, match="tenant acme"), \
+                file_lock(paths.tenant_lock_file("acme"), wait_seconds=0.3, what="step for tenant acme"):
+            pass
     finally:
         other.kill()
         other.wait()
