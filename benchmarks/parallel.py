@@ -23,12 +23,15 @@ from pathlib import Path
 
 import yaml
 
+from gata.settings import Paths
+from gata.tenants import Tenant
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scale import MIXES  # noqa: E402
+from benchmarks.scale import MIXES
 
 
-def timed_build(tenant, paths, out_dir: str) -> None:  # noqa: ANN001 (pickled into workers)
+def timed_build(tenant: Tenant, paths: Paths, out_dir: str) -> None:
     """gata.pipeline.build's three steps, each timed; the dbt step split by its run_results."""
     from gata import pipeline
     from warehouse.runner import target_dir
