@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from pydantic import ValidationError
 
@@ -18,6 +19,11 @@ CONFIG_ERROR_EXIT = 2  # a configuration or input error: the same status argpars
 
 def _tenants_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tenant", metavar="SLUG", help="only this tenant (default: every tenant in tenants.yaml)")
+
+
+def _jobs_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="tenants run N at a time, each in its own process (default 1)")
 
 
 def _selected_tenants(args: argparse.Namespace):
@@ -60,9 +66,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from gata.pipeline import ingest
+    from gata import pipeline
 
-    return _run_per_tenant(args, lambda t, paths: ingest(t, paths, args.days, args.end_date, _progress))
+    return _run_per_tenant(args, partial(pipeline.ingest, days=args.days, end=args.end_date, progress=_progress))
 
 
 def _progress(msg: str) -> None:
@@ -70,60 +76,56 @@ def _progress(msg: str) -> None:
 
 
 def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = False) -> int:
-    """Run a step for each selected tenant; one tenant's failure does not stop the others.
+    """Run a step for each selected tenant, ``--jobs`` at a time; one tenant's failure does not stop the others.
 
     With ``publish``, what succeeded is published for serving once all tenants ran.
     """
     from gata.lock import pipeline_lock
+    from gata.parallel import run_tenants
     from gata.pipeline import publish as publish_step
     from gata.settings import get_paths
 
     paths = get_paths().ensure()
-    failed: list[str] = []
-    with pipeline_lock(paths):
-        tenants = _selected_tenants(args)
-        for tenant in tenants:
-            try:
-                step(tenant, paths)
-            except GataError as exc:
-                failed.append(tenant.slug)
-                print(f"error: {tenant.slug}: {exc}", file=sys.stderr, flush=True)
-        if publish and len(failed) < len(tenants):
+    tenants = _selected_tenants(args)
+    failed = run_tenants(step, tenants, paths, jobs=getattr(args, "jobs", 1))
+    if publish and len(failed) < len(tenants):
+        with pipeline_lock(paths, shared=True):  # an onboarding's restore point must not see a publish
             publish_step(paths, _progress, changed={t.slug for t in tenants} - set(failed))
     if failed:
-        print(f"failed tenants: {', '.join(failed)}", file=sys.stderr)
+        print(f"failed tenants: {', '.join(sorted(failed))}", file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    from gata.pipeline import transform
+    from gata import pipeline
 
-    return _run_per_tenant(args, lambda t, paths: transform(t, paths, _progress), publish=True)
+    return _run_per_tenant(args, partial(pipeline.transform, progress=_progress), publish=True)
 
 
 def cmd_semantics(args: argparse.Namespace) -> int:
-    from gata.pipeline import semantics
+    from gata import pipeline
 
-    return _run_per_tenant(args, lambda t, paths: semantics(t, paths, _progress), publish=True)
+    return _run_per_tenant(args, partial(pipeline.semantics, progress=_progress), publish=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from gata.pipeline import build
+    from gata import pipeline
 
-    return _run_per_tenant(args, lambda t, paths: build(t, paths, _progress), publish=True)
+    return _run_per_tenant(args, partial(pipeline.build, progress=_progress), publish=True)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from gata.pipeline import replay
+    from gata import pipeline
 
-    return _run_per_tenant(args, lambda t, paths: replay(t, paths, _progress), publish=True)
+    return _run_per_tenant(args, partial(pipeline.replay, progress=_progress), publish=True)
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from gata.pipeline import refresh
+    from gata import pipeline
 
-    return _run_per_tenant(args, lambda t, paths: refresh(t, paths, args.days, _progress), publish=True)
+    return _run_per_tenant(args, partial(pipeline.refresh, days=args.days, progress=_progress,
+                                         lookback=args.lookback), publish=True)
 
 
 def _live_settings(items: list[str]) -> dict[str, dict[str, str]]:
@@ -269,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="land tenants' source data into the warehouse (dlt)")
     _tenants_arg(p)
+    _jobs_arg(p)
     p.add_argument("--days", type=int, help="land the last N days up to the end date (default: the tenant's days)")
     p.add_argument("--end-date", type=date.fromisoformat, help="last day to land, YYYY-MM-DD (default: the tenant's end_date)")
     p.set_defaults(handler=cmd_ingest)
@@ -283,19 +286,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("transform", help="scaffold routing and run dbt build, per tenant")
     _tenants_arg(p)
+    _jobs_arg(p)
     p.set_defaults(handler=cmd_transform)
 
     p = sub.add_parser("semantics", help="write tenants' semantic configs (boring-semantic-layer YAML) and publish")
     _tenants_arg(p)
+    _jobs_arg(p)
     p.set_defaults(handler=cmd_semantics)
 
     p = sub.add_parser("replay", help="rebuild a tenant's reporting layer from raw payloads after a logic change")
     _tenants_arg(p)
+    _jobs_arg(p)
     p.set_defaults(handler=cmd_replay)
 
     p = sub.add_parser("refresh", help="the daily job: land the newest days, build what changed, publish")
     _tenants_arg(p)
+    _jobs_arg(p)
     p.add_argument("--days", type=int, default=1, help="new days to land after the last landed day (default 1)")
+    p.add_argument("--lookback", type=int, default=1,
+                   help="landed days to land again for late data (default 1, the last landed day)")
     p.set_defaults(handler=cmd_refresh)
 
     p = sub.add_parser("onboard", help="onboard a tenant end to end (the same path as the onboard_tenant tool)")
@@ -325,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="ingest + transform + semantic configs + publish, per tenant")
     _tenants_arg(p)
+    _jobs_arg(p)
     p.set_defaults(handler=cmd_build)
 
     from mcp_server.cli import add_parsers as add_mcp_parsers  # `gata serve` and `gata token`

@@ -184,3 +184,12 @@ def _overall(sources: list[SourceLoad], drift: list[DriftEvent], build: BuildSta
         return "degraded", "; ".join(problems)
     return "healthy", (f"all {len(sources)} source(s) loaded within {freshness.threshold_hours:.0f}h; last build passed "
                        f"{build.models_pass} models and {build.tests_pass} tests")
+
+
+def reconciliation(con: duckdb.DuckDBPyConnection, tenant: str) -> dict[str, str]:
+    """The reconciliation tests (star figures against raw landed records, per connector) of the
+    tenant's last build: test name -> status. Empty when the tenant was never built."""
+    return dict(con.execute(
+        "select node_name, status from platform.obs_node_results where tenant_slug = ? and node_name like 'reconcile_%' "
+        "and invocation_id = (select invocation_id from platform.obs_invocations where tenant_slug = ? "
+        "and command = 'build' order by finished_at desc limit 1) order by node_name", [tenant, tenant]).fetchall())

@@ -1,4 +1,20 @@
-"""One writer at a time: DuckDB allows one writing process, so pipeline steps take a lock."""
+"""File locks: DuckDB allows one writing process per database file, so writers take a lock.
+
+Three kinds, each an ``flock`` on a file under ``GATA_HOME``:
+
+* the pipeline lock: every tenant step holds it *shared*, so tenants run side by
+  side; onboarding holds it *exclusive*, because its restore point copies the shared
+  warehouse and must see no other writer;
+* one lock per tenant: one writer per tenant database file (landing, its dbt
+  build, its semantic config);
+* the warehouse lock: ``warehouse.duckdb`` (master models, platform tables) is
+  shared by every tenant. A DuckDB file open for writing cannot be opened by any
+  other process, even to read, so writers hold it exclusive and readers shared, for
+  as long as the file is open and no longer (dbt takes it through
+  ``warehouse/lock_plugin.py`` only once it has parsed the project).
+
+Serving never takes a lock: it reads published snapshots.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +23,62 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from gata.errors import PipelineBusyError
 from gata.settings import Paths
 
 
 @contextmanager
-def pipeline_lock(paths: Paths, wait_seconds: float = 600.0, what: str = "pipeline") -> Iterator[None]:
-    """Serialise writers across processes (two onboardings, a refresh and a build...)."""
-    paths.ensure()
-    fd = os.open(paths.lock_file, os.O_CREAT | os.O_RDWR, 0o644)
+def file_lock(path: Path, shared: bool = False, wait_seconds: float = 600.0, what: str = "pipeline") -> Iterator[None]:
+    """Hold an flock on ``path`` (shared or exclusive); a clear error after ``wait_seconds``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
     deadline = time.monotonic() + wait_seconds
     try:
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise PipelineBusyError(
-                        f"another GATA {what} holds {paths.lock_file} for over {wait_seconds:.0f}s; "
+                        f"another GATA {what} holds {path} for over {wait_seconds:.0f}s; "
                         "wait for it to finish (or remove a stale lock if no gata process runs)") from None
-                time.sleep(0.2)
+                time.sleep(0.05)
         yield
     finally:
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+@contextmanager
+def pipeline_lock(paths: Paths, wait_seconds: float = 600.0, what: str = "pipeline",
+                  shared: bool = False) -> Iterator[None]:
+    """Exclusive: nothing else writes (onboarding). Shared: other tenant steps may run too."""
+    paths.ensure()
+    with file_lock(paths.lock_file, shared, wait_seconds, what):
+        yield
+
+
+@contextmanager
+def tenant_lock(paths: Paths, slug: str, wait_seconds: float = 3600.0) -> Iterator[None]:
+    """One writer per tenant database: a tenant's steps never overlap with themselves."""
+    with file_lock(paths.tenant_lock_file(slug), False, wait_seconds, f"step for tenant {slug}"):
+        yield
+
+
+@contextmanager
+def warehouse_lock(paths: Paths, shared: bool = False, wait_seconds: float = 3600.0) -> Iterator[None]:
+    """Around every open of the shared ``warehouse.duckdb``: exclusive to write, shared to read."""
+    with file_lock(paths.warehouse_lock_file, shared, wait_seconds, "warehouse writer"):
+        yield
+
+
+@contextmanager
+def tenant_step(paths: Paths, slug: str) -> Iterator[None]:
+    """What a tenant's step (ingest, build, refresh, replay) holds while it runs, wherever it runs from."""
+    with pipeline_lock(paths, wait_seconds=3600.0, what="onboarding", shared=True), tenant_lock(paths, slug):
+        yield

@@ -1,8 +1,9 @@
 """The pipeline's steps, composed: ingest -> transform -> semantics -> publish.
 
-Every writer takes the pipeline lock, so a build, a refresh and an onboarding never
-write the warehouse at the same time; the MCP server reads published snapshots and
-never takes it.
+The CLI, onboarding and the Dagster assets all call these. They take only the
+locks around the shared warehouse file (``gata.lock.warehouse_lock``); callers
+hold the tenant's step locks (``gata.lock.tenant_step``) or, for onboarding, the
+exclusive pipeline lock. The MCP server reads published snapshots and takes none.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 from gata.errors import TransformError
+from gata.lock import warehouse_lock
 from gata.settings import Paths
 from gata.tenants import Tenant
 from ingestion.landing import LandingResult, land_tenant
@@ -69,6 +71,14 @@ def publish(paths: Paths, progress: Progress = _quiet, changed: Collection[str] 
     progress(f"published {version.name}: the server answers from it now")
 
 
+def retire(slug: str, paths: Paths, progress: Progress = _quiet) -> None:
+    """A tenant removed from tenants.yaml stops being served: a new snapshot without its tables and config."""
+    from gata.publish import publish as _publish
+
+    version = _publish(paths, changed=(), retired={slug})
+    progress(f"{slug}: retired; published {version.name} without it")
+
+
 def build(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildResult:
     """A tenant end to end: land its data, build its models, write its semantic config."""
     ingest(tenant, paths, progress=progress)
@@ -97,9 +107,12 @@ def replay(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildRe
 def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
     import duckdb
 
-    if not paths.warehouse_db.exists():
+    from gata.target import resolve_target
+
+    target = resolve_target()
+    if not target.is_motherduck and not paths.warehouse_db.exists():
         return None
-    with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+    with warehouse_lock(paths, shared=True), target.connect(target.warehouse_location(paths), read_only=True) as con:
         try:
             row = con.execute("select max(end_date) from platform.load_history where tenant_slug = ? "
                               "and status = 'success'", [tenant.slug]).fetchone()
@@ -108,14 +121,31 @@ def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
     return row[0] if row else None
 
 
-def refresh(tenant: Tenant, paths: Paths, days: int = 1, progress: Progress = _quiet) -> BuildResult:
-    """The daily job: land the newest days (re-landing the last one for late corrections), build, regenerate."""
+def refresh_window(tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 1) -> tuple[date, date] | None:
+    """The days a refresh lands: ``days`` new ones after the last landed day, and ``lookback``
+    already landed ones again for late corrections (merge on primary keys makes that safe).
+    None when the tenant never landed: it needs a full build."""
     last = last_landed_day(tenant, paths)
     if last is None:
-        progress(f"{tenant.slug}: never landed, doing a full build")
-        return build(tenant, paths, progress)
+        return None
     end = last + timedelta(days=days)
-    ingest(tenant, paths, days=days + 1, end=end, progress=progress)
+    return end - timedelta(days=days + lookback - 1), end
+
+
+def land_newest(tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 1,
+                progress: Progress = _quiet) -> list[LandingResult]:
+    """Land the refresh window, or everything when the tenant never landed."""
+    window = refresh_window(tenant, paths, days, lookback)
+    if window is None:
+        progress(f"{tenant.slug}: never landed, landing its full history")
+        return ingest(tenant, paths, progress=progress)
+    start, end = window
+    return ingest(tenant, paths, days=(end - start).days + 1, end=end, progress=progress)
+
+
+def refresh(tenant: Tenant, paths: Paths, days: int = 1, progress: Progress = _quiet, lookback: int = 1) -> BuildResult:
+    """The daily job: land the newest days (and ``lookback`` days again for late data), build, regenerate."""
+    land_newest(tenant, paths, days, lookback, progress)
     result = transform(tenant, paths, progress)
     semantics(tenant, paths, progress)
     return result

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import duckdb
 
+from gata.lock import file_lock, warehouse_lock
 from gata.settings import Paths
+from gata.target import resolve_target
 
 log = logging.getLogger(__name__)
 SERVING_DB = "warehouse.duckdb"
@@ -41,7 +43,7 @@ def current_version(paths: Paths) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
+def publish(paths: Paths, changed: Collection[str] | None = None, retired: Collection[str] = ()) -> Path:
     """Snapshot the build warehouse's serving tables and configs; returns the new version dir.
 
     ``changed`` names the tenants whose build succeeded in this run (None: all of
@@ -50,6 +52,11 @@ def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
     copies one tenant's tables, not everyone's (the previous snapshot file is
     copied whole, which is sequential I/O, then the changed tables are replaced).
     """
+    with file_lock(paths.serving_lock_file, what="publish"):
+        return _publish(paths, changed, retired)
+
+
+def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[str]) -> Path:
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_partials(paths, publishing=True)
     previous = current_version(paths)
@@ -61,16 +68,21 @@ def publish(paths: Paths, changed: Collection[str] | None = None) -> Path:
             shutil.copy2(previous / SERVING_DB, tmp / SERVING_DB)
             shutil.copytree(previous / "semantic_configs", tmp / "semantic_configs", dirs_exist_ok=True)
         (tmp / "semantic_configs").mkdir(exist_ok=True)
-        with duckdb.connect(str(tmp / SERVING_DB)) as con:
+        target = resolve_target()
+        with duckdb.connect(str(tmp / SERVING_DB), config=target.config()) as con:
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
-            con.execute(f"attach '{paths.warehouse_db}' as build (read_only)")
-            _copy(con, "build", "platform", PLATFORM_TABLES)
-            con.execute("detach build")
+            with warehouse_lock(paths, shared=True):
+                con.execute(f"attach '{target.warehouse_location(paths)}' as build (read_only)")
+                _copy(con, "build", "platform", PLATFORM_TABLES)
+                con.execute("detach build")
             for slug in _tenants(paths, changed):
-                con.execute(f"attach '{paths.tenant_db(slug)}' as build (read_only)")
+                con.execute(f"attach '{target.tenant_location(paths, slug)}' as build (read_only)")
                 _copy(con, "build", "analytics")
                 con.execute("detach build")
+            for slug in retired:
+                _drop_tenant(con, slug)
+                (tmp / "semantic_configs" / f"{slug}.yaml").unlink(missing_ok=True)
             con.execute("checkpoint")
         for config in sorted(paths.semantic_configs_dir.glob("*.yaml")) if paths.semantic_configs_dir.exists() else []:
             if changed is None or config.stem in changed:
@@ -124,8 +136,25 @@ def _writer_alive(partial: Path) -> bool:
 
 def _tenants(paths: Paths, changed: Collection[str] | None) -> list[str]:
     """The tenants whose star tables this publish copies (each from its own database)."""
-    built = sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb")) if paths.tenant_dbs_dir.exists() else []
+    if resolve_target().is_motherduck:  # no local files to list: the tenants of tenants.yaml
+        from gata.tenants import load_tenants
+
+        built = sorted(load_tenants(paths.tenants_file))
+    else:
+        built = sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb")) if paths.tenant_dbs_dir.exists() else []
     return [t for t in built if changed is None or t in changed]
+
+
+def _drop_tenant(con: duckdb.DuckDBPyConnection, slug: str) -> None:
+    """A retired tenant's star tables leave the snapshot (its build files stay, like a removed source's)."""
+    for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'analytics' "
+                                "and (table_name like ? escape '!' or table_name like ? escape '!')",
+                                [f"fct!_{_like(slug)}!_!_%", f"dim!_{_like(slug)}!_!_%"]).fetchall():
+        con.execute(f'drop table analytics."{table}"')
+
+
+def _like(text: str) -> str:
+    return text.replace("!", "!!").replace("_", "!_").replace("%", "!%")
 
 
 def _copy(con: duckdb.DuckDBPyConnection, db: str, schema: str, only: Collection[str] | None = None) -> None:

@@ -73,6 +73,23 @@ class Paths:
         """Serialises writers (ingest, build, onboarding) across processes."""
         return self.home / "pipeline.lock"
 
+    @property
+    def locks_dir(self) -> Path:
+        return self.home / "locks"
+
+    @property
+    def warehouse_lock_file(self) -> Path:
+        """Held around every open of ``warehouse_db`` (exclusive to write, shared to read)."""
+        return self.locks_dir / "warehouse.lock"
+
+    @property
+    def serving_lock_file(self) -> Path:
+        """Serialises publishes: each one starts from the snapshot the previous one made."""
+        return self.locks_dir / "serving.lock"
+
+    def tenant_lock_file(self, slug: str) -> Path:
+        return self.locks_dir / f"tenant-{slug}.lock"
+
     def ensure(self) -> Paths:
         self.tenant_dbs_dir.mkdir(parents=True, exist_ok=True)
         return self

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import dlt
-import duckdb
 
 from gata.catalog import catalog
 from gata.errors import LandingError
+from gata.lock import warehouse_lock
 from gata.settings import Paths, get_paths
+from gata.target import resolve_target
 from gata.tenants import Tenant
 from ingestion import dna
 from ingestion.connectors import connector_module
@@ -69,7 +70,7 @@ def pipeline_for(tenant: str, connector: str, paths: Paths) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=f"{tenant}__{connector}",
         # dataset names keep their double underscore: raw_{tenant}__{connector}
-        destination=dlt.destinations.duckdb(str(paths.tenant_db(tenant)), enable_dataset_name_normalization=False),
+        destination=resolve_target().landing_destination(paths, tenant),
         dataset_name=dataset_name(tenant, connector),
         pipelines_dir=str(paths.dlt_dir),
     )
@@ -86,6 +87,7 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     conn = catalog().get(connector)
     module = connector_module(connector)
     dataset = dataset_name(tenant, connector)
+    target = resolve_target()
     resources = []
     for obj, spec in conn.objects.items():
         resources.append(dlt.resource(
@@ -106,8 +108,8 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     row_counts = {t: n for t, n in row_counts.items() if not t.startswith("_dlt")}
     result = LandingResult(tenant, connector, dataset, load_id, row_counts)
     # the landed tables are read in the tenant's file; the DNA registry is shared
-    with duckdb.connect(str(paths.tenant_db(tenant)), read_only=True) as raw, \
-            duckdb.connect(str(paths.warehouse_db)) as con:
+    with target.connect(target.tenant_location(paths, tenant), read_only=True) as raw, warehouse_lock(paths), \
+            target.connect(target.warehouse_location(paths)) as con:
         blueprints = dna.load_blueprints()
         dna.sync_blueprints(con, blueprints)
         fills: dict[str, dict[str, float]] = {}

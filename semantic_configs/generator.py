@@ -23,6 +23,7 @@ import yaml
 from gata.attribution import ATTRIBUTION_MODELS, MODEL_DESCRIPTIONS
 from gata.errors import SemanticConfigError
 from gata.settings import OVERRIDES_DIR, Paths
+from gata.target import resolve_target
 from gata.tenants import Tenant
 from semantic_configs.catalog import (
     ATTRIBUTED,
@@ -51,9 +52,11 @@ def _domains(tenant: Tenant) -> set[str]:
     return {d for d in ("paid_ads", "ecommerce", "analytics") if getattr(tenant.sources, d)}
 
 
-def _manifest_columns(paths: Paths) -> dict[str, dict[str, str]]:
-    """Column descriptions of the star models, from dbt's manifest (model name -> column -> text)."""
-    path = paths.dbt_dir / "target" / "manifest.json"
+def _manifest_columns(paths: Paths, tenant: str) -> dict[str, dict[str, str]]:
+    """Column descriptions of the star models, from the tenant's last dbt manifest (model name -> column -> text)."""
+    from warehouse.runner import target_dir
+
+    path = target_dir(paths, tenant) / "manifest.json"
     if not path.exists():
         return {}
     nodes = json.loads(path.read_text()).get("nodes", {})
@@ -97,13 +100,14 @@ def _load_override(tenant: str, overrides_dir: Path) -> dict[str, Any]:
 def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_DIR) -> dict[str, Any]:
     """The tenant's semantic config as a dict (deterministic for a given warehouse)."""
     domains = _domains(tenant)
-    docs = _manifest_columns(paths)
+    docs = _manifest_columns(paths, tenant.slug)
     override = _load_override(tenant.slug, overrides_dir)
     hidden = set(override.get("hidden") or [])
     descriptions = dict(override.get("descriptions") or {})
     models = [m for m in MODELS.values() if domains & set(m.domains) and set(m.needs) <= domains]
     tables: dict[str, Any] = {}
-    with duckdb.connect(str(paths.tenant_db(tenant.slug)), read_only=True) as con:
+    target = resolve_target()
+    with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
         for m in models:
             tables[m.name] = _profile(con, m.table(tenant.slug), m)
 
@@ -258,7 +262,8 @@ def validate(config: dict[str, Any], paths: Paths) -> None:
     from semantic_configs.semantics import TenantSemantics
 
     semantics = TenantSemantics(config)
-    with duckdb.connect(str(paths.tenant_db(config["tenant"])), read_only=True) as con:
+    target = resolve_target()
+    with target.connect(target.tenant_location(paths, config["tenant"]), read_only=True) as con:
         for name, model in config["semantic_models"].items():
             fields = [("measure", m) for m in [*model["measures"], *model.get("calculated_measures", {})]]
             fields += [("dimension", d) for d in model["dimensions"]]

@@ -24,7 +24,9 @@ import duckdb
 from gata.attribution import ATTRIBUTION_MODELS
 from gata.catalog import catalog
 from gata.errors import TransformError
+from gata.lock import warehouse_lock
 from gata.settings import DBT_PROJECT_DIR, Paths
+from gata.target import resolve_target
 from gata.tenants import Tenant
 from warehouse import scaffold
 
@@ -62,8 +64,10 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
     """What the shared models need to build this tenant (the dbt side of tenants.yaml)."""
     routing = scaffold.read_routing(tenant.slug, paths)
     load_ids: dict[str, str] = {}
-    if paths.warehouse_db.exists():
-        with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+    target = resolve_target()
+    if target.is_motherduck or paths.warehouse_db.exists():
+        with warehouse_lock(paths, shared=True), \
+                target.connect(target.warehouse_location(paths), read_only=True) as con:
             try:
                 for connector, load_id in con.execute(
                     "select connector, max(load_id) from platform.load_history where tenant_slug = ? group by 1",
@@ -89,11 +93,19 @@ def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
         "GATA_WAREHOUSE_PATH": str(paths.warehouse_db),
         "GATA_TENANT_DB_PATH": str(paths.tenant_db(tenant)),
         "GATA_TENANT": tenant,
+        **resolve_target().dbt_env(),
+        # warehouse/lock_plugin.py takes it when dbt first opens the warehouse (after parsing)
+        "GATA_WAREHOUSE_LOCK": str(paths.warehouse_lock_file),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # full parse each time: engines are called through context[...] lookups, which
         # partial parsing does not track, so an engine edit would not reach a cached manifest
         "DBT_PARTIAL_PARSE": "false",
     }
+
+
+def target_dir(paths: Paths, tenant: str) -> Path:
+    """dbt's target per tenant: builds of different tenants run at once and each reads its own run_results."""
+    return paths.dbt_dir / "target" / tenant
 
 
 def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedProcess[str]:
@@ -103,18 +115,20 @@ def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedPr
     life of its process, and the steps after a build (semantics, publish) must open it.
     """
     dbt = Path(sys.executable).with_name("dbt")
+    paths.locks_dir.mkdir(parents=True, exist_ok=True)
     full = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(paths.dbt_dir / "target"), "--log-path", str(paths.dbt_dir / "logs"),
+            "--target-path", str(target_dir(paths, tenant)), "--log-path", str(paths.dbt_dir / "logs" / tenant),
             "--no-use-colors", "--quiet"]
     return subprocess.run(full, env=dbt_env(paths, tenant), capture_output=True, text=True, check=False)
 
 
 def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
     db = paths.tenant_db(tenant.slug)
-    if not db.exists():
+    target = resolve_target()
+    if not target.is_motherduck and not db.exists():
         raise TransformError(f"{tenant.slug}: nothing landed yet ({db} is missing); "
                              f"run `gata ingest --tenant {tenant.slug}` first")
-    with duckdb.connect(str(db), read_only=True) as con:
+    with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
         return scaffold.scaffold_tenant(tenant, paths, con)
 
 
@@ -129,7 +143,7 @@ def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None,
     if full_refresh:
         args.append("--full-refresh")
     res = invoke(args, paths, tenant.slug)
-    results_file = paths.dbt_dir / "target" / "run_results.json"
+    results_file = target_dir(paths, tenant.slug) / "run_results.json"
     nodes = []
     if results_file.exists() and results_file.stat().st_mtime >= started:
         for r in json.loads(results_file.read_text())["results"]:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 
-import duckdb
-
 from gata.errors import LiveSourceError
+from gata.lock import warehouse_lock
 from gata.settings import Paths, get_paths
+from gata.target import resolve_target
 from gata.tenants import Tenant
 from ingestion import dna
 from ingestion.connectors import connector_module
@@ -52,7 +52,9 @@ def land_live(tenant: Tenant, connector: str, start: date, end: date, paths: Pat
 
 def record_failure(tenant: str, connector: str, start: date, end: date, started: datetime, error: str,
                    paths: Paths) -> None:
-    with duckdb.connect(str(paths.warehouse_db)) as con:
+    """A failed fetch in ``load_history`` (the shared warehouse: written under its lock, on the build target)."""
+    target = resolve_target()
+    with warehouse_lock(paths), target.connect(target.warehouse_location(paths)) as con:
         con.execute(dna.REGISTRY_DDL)
         con.execute(
             f"insert into {dna.REGISTRY_SCHEMA}.load_history values (?,?,?,null,?,?,null,?, now(), 'failed', ?)",

@@ -1,0 +1,64 @@
+"""Run one pipeline step for many tenants, several at a time.
+
+Tenants are independent except for the files they share, and the locks in
+``gata/lock.py`` serialise exactly those: each tenant writes its own database
+file, and only the moments a step has the shared ``warehouse.duckdb`` open (DNA
+records after landing, dbt's execution phase) queue on the warehouse lock. dbt's
+parse, data generation, dlt's normaliser and the semantic profile of one tenant
+run while another tenant holds the warehouse.
+
+Workers are processes (landing is CPU-bound Python under the GIL), started with
+``spawn`` so no DuckDB handle or lock is inherited from the parent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from gata.errors import GataError
+from gata.lock import tenant_step
+from gata.settings import Paths
+from gata.tenants import Tenant
+
+Step = Callable[[Tenant, Paths], object]
+
+
+def run_step(step: Step, tenant: Tenant, paths: Paths) -> str | None:
+    """One tenant's step under its locks; the error message when it failed (None: it succeeded)."""
+    try:
+        with tenant_step(paths, tenant.slug):
+            step(tenant, paths)
+    except GataError as exc:
+        return str(exc)
+    return None
+
+
+def run_tenants(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: int = 1) -> dict[str, str]:
+    """Run ``step`` for every tenant, ``jobs`` at a time; returns the failures (slug -> error).
+
+    One tenant's failure does not stop the others. ``step`` must be picklable when
+    ``jobs > 1`` (a module-level function or a ``functools.partial`` of one).
+    """
+    tenants = list(tenants)
+    failed: dict[str, str] = {}
+    if jobs <= 1 or len(tenants) <= 1:
+        for tenant in tenants:
+            if (error := run_step(step, tenant, paths)) is not None:
+                failed[tenant.slug] = error
+                _report(tenant.slug, error)
+        return failed
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tenants)), mp_context=context) as pool:
+        futures = {pool.submit(run_step, step, t, paths): t.slug for t in tenants}
+        for future in as_completed(futures):
+            if (error := future.result()) is not None:
+                failed[futures[future]] = error
+                _report(futures[future], error)
+    return failed
+
+
+def _report(slug: str, error: str) -> None:
+    print(f"error: {slug}: {error}", file=sys.stderr, flush=True)

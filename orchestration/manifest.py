@@ -1,0 +1,79 @@
+"""One dbt manifest for every tenant's asset graph.
+
+The warehouse's models are shared; a tenant's build enables the models of its
+sources through vars. Parsing once with every catalog source enabled gives the
+union graph, and each tenant selects its slice from it (``tenant_selection``),
+so loading the definitions costs one ``dbt parse`` whatever the number of
+tenants, and none at all while the project files are unchanged (the manifest is
+cached under ``GATA_HOME`` by a hash of the project).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from gata.catalog import catalog
+from gata.errors import TransformError
+from gata.settings import DBT_PROJECT_DIR, Paths
+from gata.tenants import Tenant
+from warehouse.runner import invoke, target_dir
+
+MANIFEST_TENANT = "_dagster"
+
+
+def project_digest() -> str:
+    """Hash of every file dbt parses: a change to any of them re-parses."""
+    h = hashlib.sha256()
+    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".sql", ".yml", ".yaml") and "target" not in path.parts:
+            h.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def all_sources_vars() -> dict:
+    cat = catalog()
+    mix: dict[str, list[str]] = {"paid_ads": [], "ecommerce": [], "analytics": []}
+    for key, conn in cat.connectors.items():
+        mix[conn.domain].append(key)
+    return {"gata_tenant": MANIFEST_TENANT, "gata_sources": mix,
+            "gata_master_model_ids": {k: c.master_model_id for k, c in cat.connectors.items()}}
+
+
+def manifest_path(paths: Paths) -> Path:
+    """The union manifest, parsed now if the project changed since the last parse."""
+    target = target_dir(paths, MANIFEST_TENANT)
+    stamp = target / "project_digest"
+    manifest = target / "manifest.json"
+    digest = project_digest()
+    if manifest.exists() and stamp.exists() and stamp.read_text() == digest:
+        return manifest
+    res = invoke(["parse", "--vars", json.dumps(all_sources_vars())], paths, MANIFEST_TENANT)
+    if res.returncode != 0 or not manifest.exists():
+        raise TransformError(f"dbt parse of {DBT_PROJECT_DIR} failed:\n{(res.stdout + res.stderr).strip()[-3000:]}")
+    stamp.write_text(digest)
+    return manifest
+
+
+def tenant_models(tenant: Tenant, manifest: dict) -> list[str]:
+    """The models a build of this tenant runs: source-specific ones for its sources, and every shared one."""
+    cat = catalog()
+    mine = set(tenant.connectors)
+    prefixes = {f"stg_{c}__": c in mine for c in cat.connectors} | {f"int_{c}__": c in mine for c in cat.connectors}
+    prefixes |= {f"platform_mm__{c.master_model_id}_": False for c in cat.connectors.values()}
+    prefixes |= {f"platform_mm__{cat.connectors[c].master_model_id}_": True for c in mine}
+    names = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        name = node["name"]
+        matched = [ok for p, ok in prefixes.items() if name.startswith(p)]
+        if not matched or any(matched):
+            names.append(name)
+    return sorted(names)
+
+
+def load_manifest(paths: Paths) -> dict:
+    return json.loads(manifest_path(paths).read_text())
