@@ -315,6 +315,9 @@ class TenantSemantics:
                              f"(use 'is null' to match missing values).")
         if f.operator in ("like", "ilike") and not isinstance(f.value, str):
             raise QueryError(f"filter on {f.field!r}: {f.operator!r} needs a text pattern such as '%meta%'.")
+        if f.operator in ("like", "ilike") and not _is_text(ctype):
+            kind = "dates: use >=, <= or date_range" if ctype == "DATE" else "numbers or booleans: use =, <, > or in"
+            raise QueryError(f"filter on {f.field!r}: {f.operator!r} matches text, and {f.field!r} holds {kind}.")
         return {"field": fields[f.field], "operator": f.operator, "value": _coerce(f.value, ctype, f.field)}
 
     def dimension_field(self, dimension: str) -> tuple[str, str]:
@@ -324,6 +327,10 @@ class TenantSemantics:
         where = self.dimensions[dimension]["models"]
         model = next((m for m, f in where.items() if f in (dimension, f"{m}.{dimension}")), next(iter(where)))
         return model, where[model]
+
+
+def _is_text(ctype: str) -> bool:
+    return ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR")
 
 
 def _coerce(value: Scalar, ctype: str, field: str) -> Any:
@@ -342,7 +349,7 @@ def _checked(value: Scalar, ctype: str, field: str) -> Any:
             return date.fromisoformat(str(value))
         except ValueError:
             raise QueryError(f"filter on {field!r}: {value!r} is not a date; use YYYY-MM-DD.") from None
-    if ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR"):
+    if _is_text(ctype):
         if isinstance(value, bool):
             raise QueryError(f"filter on {field!r}: it holds text; give a text value.")
         return str(value)
@@ -363,7 +370,7 @@ def _in_list(field: str, values: list[Any], ctype: str, negate: bool) -> Any:
         element = "date"
     elif ctype == "BOOLEAN":
         element = "boolean"
-    elif ctype in ("VARCHAR", "TEXT") or ctype.startswith("VARCHAR"):
+    elif _is_text(ctype):
         element = "string"
     else:
         element = "float64" if any(isinstance(v, float) for v in values) else "int64"

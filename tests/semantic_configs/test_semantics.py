@@ -111,6 +111,8 @@ def test_agent_mistakes_come_back_as_correctable_errors(demo: Paths) -> None:
         sem.compile(QuerySpec(metrics=["orders"], dimensions=["total_price"]))
     with pytest.raises(QueryError, match="not a date"):
         sem.compile(QuerySpec(metrics=["spend"], filters=[{"field": "date", "operator": ">=", "value": "last week"}]))
+    with pytest.raises(QueryError, match="'like' matches text, and 'date' holds dates"):
+        sem.compile(QuerySpec(metrics=["spend"], filters=[{"field": "date", "operator": "like", "value": "2026%"}]))
 
 
 def test_tenant_without_analytics_has_no_session_metrics_and_still_loads(home: Paths) -> None:
