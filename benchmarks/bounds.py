@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import duckdb
 import httpx2
 import yaml
 from mcp import Client
@@ -41,9 +40,9 @@ sys.path.insert(0, str(ROOT))
 
 from gata.settings import Paths
 from mcp_server.auth import TokenStore
+from tests.mcp_server.mcp_support import OTHERS, leak_markers
 
 TENANT = "tyrell_corp"
-OTHERS = ("wayne_enterprises", "stark_industries")
 
 
 def env_for(paths: Paths) -> dict[str, str]:
@@ -167,18 +166,6 @@ async def rss_part(url: str, token: str, pid: int, requests: int, values: int, w
 
 
 # ---- hostile -----------------------------------------------------------------------------------------
-def leak_markers(paths: Paths) -> set[str]:
-    markers: set[str] = set()
-    db = paths.serving_dir / "current" / "warehouse.duckdb"
-    with duckdb.connect(str(db), read_only=True) as con:
-        for other in OTHERS:
-            markers |= {r[0] for r in con.execute(
-                f"select distinct campaign_name from analytics.dim_{other}__campaigns").fetchall() if r[0]}
-            markers |= {r[0] for r in con.execute(
-                "select table_name from duckdb_tables() where table_name like ?", [f"%{other}%"]).fetchall()}
-    return markers
-
-
 NAMES = ["spend", "clicks", "ctr", "source_platform", "campaign_name", "date", "sessions", "revenue",
          "wayne_enterprises", "stark_industries", "tenant_slug", "customer_email", "platform.load_history",
          "fct_wayne_enterprises__orders", "spend; drop table x", "sum(spend)", "\"spend\"", "ｓｐｅｎｄ", "", "*",
