@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.query import TENANT, alternate, client, pct, prepare, serve
 from gata.settings import Paths
-from mcp_server.auth import TokenStore
+from gata.tokens import TokenStore
 
 ATTRIBUTION_NODES = ("fct_touchpoints", "fct_conversion_paths", "fct_attribution", "fct_channel_performance")
 QUERY: dict[str, Any] = {"metrics": ["roas", "spend", "attributed_revenue"], "dimensions": ["campaign_name"],

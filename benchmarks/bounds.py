@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gata.settings import Paths
-from mcp_server.auth import TokenStore
+from gata.tokens import TokenStore
 from tests.mcp_server.mcp_support import OTHERS, leak_markers
 
 TENANT = "tyrell_corp"
@@ -116,8 +116,8 @@ async def cache_part(url: str, token: str, distinct: int) -> None:
 
 def cache_server_side(paths: Paths, distinct: int) -> None:
     """The server's own work for the same queries (run_query in this process: no transport, no client)."""
+    from gata.tokens import Scope
     from mcp_server import cache
-    from mcp_server.auth import Scope
     from mcp_server.tools import Gata, run_query
 
     gata = Gata(paths, Scope(TENANT))

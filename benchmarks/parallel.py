@@ -4,7 +4,7 @@ Run: ``uv run python benchmarks/parallel.py [--tenants 4] [--days 30] [--volume 
 (the issue's figure: ``--tenants 100 --days 30``; that takes tens of minutes).
 
 For each worker count, a fresh GATA_HOME builds every tenant from nothing through
-``gata.parallel.run_tenants`` (what ``gata build --jobs W`` runs): land, dbt build,
+``pipeline.parallel.run_tenants`` (what ``gata build --jobs W`` runs): land, dbt build,
 semantic config, then one publish. Each tenant's step records where its time went
 (generation + dlt landing, dbt parse and start-up, dbt execution, semantic config);
 the wall time and the sums per phase are printed for each worker count, with the
@@ -32,18 +32,16 @@ from benchmarks.scale import MIXES
 
 
 def timed_build(tenant: Tenant, paths: Paths, out_dir: str) -> None:
-    """gata.pipeline.build's three steps, each timed; the dbt step split by its run_results."""
-    from gata import pipeline
-    from warehouse.runner import target_dir
-
+    """pipeline.steps.build's three steps, each timed; the dbt step split by its run_results."""
+    from pipeline import steps
     t0 = time.perf_counter()
-    pipeline.ingest(tenant, paths)
+    steps.ingest(tenant, paths)
     t1 = time.perf_counter()
-    pipeline.transform(tenant, paths)
+    steps.transform(tenant, paths)
     t2 = time.perf_counter()
-    pipeline.semantics(tenant, paths)
+    steps.semantics(tenant, paths)
     t3 = time.perf_counter()
-    elapsed = json.loads((target_dir(paths, tenant.slug) / "run_results.json").read_text())["elapsed_time"]
+    elapsed = json.loads((paths.dbt_target(tenant.slug) / "run_results.json").read_text())["elapsed_time"]
     Path(out_dir, f"{tenant.slug}.json").write_text(json.dumps({
         "landing": t1 - t0, "dbt_parse_and_wait": (t2 - t1) - elapsed, "dbt_execute": elapsed,
         "semantics": t3 - t2}))
@@ -64,10 +62,10 @@ def tenants_yaml(n: int, days: int, volume: float) -> dict:
 def run(workers: int, raw: dict, tmp: Path) -> dict[str, float]:
     from functools import partial
 
-    from gata import pipeline
-    from gata.parallel import run_tenants
     from gata.settings import Paths
     from gata.tenants import parse_tenants
+    from pipeline import steps
+    from pipeline.parallel import run_tenants
 
     root = tmp / f"w{workers}"
     (root / "times").mkdir(parents=True)
@@ -78,7 +76,7 @@ def run(workers: int, raw: dict, tmp: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     failed = run_tenants(partial(timed_build, out_dir=str(root / "times")), tenants.values(), paths, jobs=workers)
     t1 = time.perf_counter()
-    pipeline.publish(paths)
+    steps.publish(paths)
     t2 = time.perf_counter()
     if failed:
         raise SystemExit(f"failed: {failed}")

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gata.settings import Paths
-from mcp_server.auth import TokenStore
+from gata.tokens import TokenStore
 
 TENANT = "bench_corp"
 QUERIES: dict[str, dict[str, Any]] = {

@@ -1,18 +1,26 @@
-"""One error type per failure a user can act on.
+"""Every error GATA raises on purpose, in one tree; each message names the problem and the fix.
 
 ::
 
     GataError
-    ├── ConfigError          tenants.yaml or supported_connectors.yaml is wrong
-    ├── ContractError        a generated/landed record breaks its data contract
+    ├── ConfigError          tenants.yaml, supported_connectors.yaml, a setting or a CLI option is wrong
+    ├── ContractError        a generated or landed record breaks its data contract
     ├── LandingError         dlt could not land a connector's data
     │   └── LiveSourceError  a live API refused or failed (missing secret, bad token, no access)
     ├── TransformError       dbt failed for a tenant (names the failing nodes)
     ├── SemanticConfigError  a semantic config or override is invalid
     ├── PipelineBusyError    another writer holds the pipeline lock
-    └── NotBuiltError        the warehouse has not been built yet
+    ├── OnboardingError      onboarding stopped at a named step; nothing was changed
+    ├── NotBuiltError        nothing has been published yet: build first
+    └── QueryError           a query the asker can correct (unknown metric, bad filter, ...)
+        ├── ChartError       the rows cannot be charted as asked
+        ├── QueryTimeout     the request ran past its time budget and was stopped
+        └── QueryCancelled   the client cancelled (or went away) and its query was stopped
 
-Each message names the problem and the fix.
+The CLI turns any GataError into ``error: <message>`` and exit status 2; the MCP
+server turns a QueryError (and the refusals it decides itself) into a tool error
+the agent reads and corrects from, and REST into problem+json with the same text.
+Anything else reaching a user is a bug.
 """
 
 from __future__ import annotations
@@ -62,5 +70,30 @@ class PipelineBusyError(GataError):
     pass
 
 
+class OnboardingError(GataError):
+    """Onboarding failed at a named step; nothing was changed."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        self.step = step
+        self.reason = reason
+        super().__init__(f"onboarding failed at step '{step}': {reason} (nothing was changed)")
+
+
 class NotBuiltError(GataError):
     pass
+
+
+class QueryError(GataError):
+    """A mistake in a query that the asker can correct; the message says how."""
+
+
+class ChartError(QueryError):
+    """The rows cannot be charted as asked (the message says why and what to ask for instead)."""
+
+
+class QueryTimeout(QueryError):
+    """The request ran past its time budget and was stopped."""
+
+
+class QueryCancelled(QueryError):
+    """The client cancelled the request (or went away) and its query was stopped."""

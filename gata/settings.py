@@ -55,6 +55,10 @@ class Paths:
     def dbt_tenants_dir(self) -> Path:
         return self.dbt_dir / "tenants"
 
+    def dbt_target(self, slug: str) -> Path:
+        """dbt's target per tenant: builds of different tenants run at once and each reads its own run_results."""
+        return self.dbt_dir / "target" / slug
+
     @property
     def semantic_configs_dir(self) -> Path:
         return self.home / "semantic_configs"

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 import dlt
 
+from gata import clock
 from gata.catalog import catalog
 from gata.errors import LandingError
 from gata.lock import warehouse_lock
@@ -97,7 +98,7 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     if state is not None:
         resources.append(_cursor_resource(state))
     pipeline = pipeline_for(tenant, connector, paths)
-    started = datetime.now(UTC)
+    started = clock.now()
     try:
         # parquet load files: DuckDB reads them natively, several times faster than jsonl inserts
         info = pipeline.run(resources, loader_file_format="parquet")

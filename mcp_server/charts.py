@@ -17,8 +17,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Literal
 
+from gata.errors import ChartError
 from mcp_server.models import Chart, Column, QueryResult
-from semantic_configs.semantics import QueryError
 
 ChartKind = Literal["auto", "line", "bar", "none"]
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -27,9 +27,6 @@ MAX_CHART_ROWS = 2000  # beyond this a picture is unreadable and the spec heavy
 IMAGE_WHERE = "the image content block of this result (MCP); REST: the same request with Accept: image/png"
 _render_lock = threading.Lock()  # vl-convert's engine is one JS runtime: one render at a time
 
-
-class ChartError(QueryError):
-    """The rows cannot be charted as asked (the message says why and what to ask for instead)."""
 
 
 def chart_kind(requested: ChartKind, result: QueryResult) -> Literal["line", "bar"] | None:

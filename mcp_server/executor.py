@@ -33,18 +33,13 @@ from typing import Any
 
 import duckdb
 
+from gata.errors import QueryCancelled, QueryTimeout
 from mcp_server.cache import RESULTS, digest
 from mcp_server.models import ColumnType, Value
 
 log = logging.getLogger(__name__)
 
 
-class QueryTimeout(Exception):
-    """The request ran past its time budget and was stopped."""
-
-
-class QueryCancelled(Exception):
-    """The client cancelled the request (or went away) and its query was stopped."""
 
 
 class Deadline:

@@ -51,7 +51,7 @@ class BuildStatusCollector(Collector):
         self._cache: tuple[str, dict[str, str]] | None = None
 
     def _statuses(self) -> tuple[str | None, float | None, dict[str, str]]:
-        from gata.health import tenant_health
+        from pipeline.health import tenant_health
 
         snap = self.gata.snapshots.peek()
         if snap is None:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, WithJsonSchema
 
-from gata.health import HealthReport
+from pipeline.health import HealthReport
 
 Value = str | int | float | bool | None
 ColumnType = Literal["date", "string", "integer", "number", "boolean"]

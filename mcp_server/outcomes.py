@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import ValidationError
 
-from gata.errors import GataError
-from mcp_server.executor import QueryTimeout
-from mcp_server.snapshot import NoSnapshotError
+from gata.errors import GataError, NotBuiltError, QueryTimeout
 
 
 class ScopeRefused(ToolError):
@@ -53,7 +51,7 @@ def classify(exc: BaseException) -> Outcome:
         return REFUSED
     if any(isinstance(e, QueryTimeout) for e in chain):
         return TIMEOUT
-    if any(isinstance(e, NoSnapshotError) for e in chain):
+    if any(isinstance(e, NotBuiltError) for e in chain):
         return UNAVAILABLE
     if any(isinstance(e, ValidationError) for e in chain):
         return UNPROCESSABLE

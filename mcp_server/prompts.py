@@ -30,13 +30,12 @@ from mcp_types import (
 )
 from pydantic import ValidationError
 
-from gata.errors import GataError
+from gata import clock
+from gata.errors import GataError, NotBuiltError, QueryError
 from gata.limits import MAX_PROMPT_ARGUMENT
 from mcp_server.auth import request_scope
 from mcp_server.resources import visible
-from mcp_server.snapshot import NoSnapshotError
 from mcp_server.tools import Gata, dimension_values, validation_message
-from semantic_configs.semantics import QueryError
 
 log = logging.getLogger(__name__)
 PAID = ["spend", "impressions", "clicks", "conversions", "ctr", "cpc", "cpa"]
@@ -59,7 +58,7 @@ def render_error(name: str, exc: BaseException) -> MCPError:
         cause = cause.__cause__
     if isinstance(cause, ValidationError):
         reason = validation_message(cause)
-    elif isinstance(cause, ToolError | QueryError | NoSnapshotError | GataError | ValueError):
+    elif isinstance(cause, ToolError | QueryError | NotBuiltError | GataError | ValueError):
         reason = str(cause)
     else:
         ref = secrets.token_hex(4)
@@ -79,7 +78,7 @@ def _config(gata: Gata, tenant: str | None) -> dict[str, Any]:
 def _window(config: dict[str, Any], weeks: int) -> tuple[date, date]:
     cov = config.get("coverage", {})
     end_s = (cov.get("ad_performance") or cov.get("daily") or {}).get("date_max")
-    end = date.fromisoformat(end_s) if end_s else date.today()
+    end = date.fromisoformat(end_s) if end_s else clock.today()
     return end - timedelta(days=7 * weeks - 1), end
 
 

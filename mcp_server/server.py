@@ -30,8 +30,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from gata.settings import Paths
+from gata.tokens import Scope, TokenStore
 from mcp_server import prompts, resources, tools
-from mcp_server.auth import GataTokenVerifier, Scope, TokenStore, request_scope
+from mcp_server.auth import GataTokenVerifier, request_scope
 from mcp_server.cache import stats as cache_stats
 from mcp_server.hosts import HostCheckMiddleware, HostPolicy
 from mcp_server.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE

@@ -32,18 +32,16 @@ from typing import Any
 import duckdb
 import yaml
 
-from gata.publish import SERVING_DB, remove_stale_partials
+from gata.errors import NotBuiltError
 from gata.settings import Paths
 from mcp_server.cache import COMPILED, SEMANTICS, digest
 from mcp_server.models import SnapshotInfo
+from pipeline.publish import SERVING_DB, remove_stale_partials
 from semantic_configs.semantics import TenantSemantics
 
 log = logging.getLogger(__name__)
 SEMANTICS_BYTES_PER_CONFIG_BYTE = 16  # measured: a tenant's built models keep ~8.5 bytes per byte of its YAML
 
-
-class NoSnapshotError(Exception):
-    """Nothing has been published yet."""
 
 
 class Snapshot:
@@ -206,7 +204,7 @@ class SnapshotManager:
         if target is None:
             if self._snapshot is not None:
                 return self._snapshot  # the link vanished mid-swap: keep serving what we have
-            raise NoSnapshotError(
+            raise NotBuiltError(
                 f"no data has been published yet under {self.link.parent}: run `gata build` (or onboard a tenant)")
         if target == self._target and self._snapshot is not None:
             return self._snapshot
@@ -245,7 +243,7 @@ class SnapshotManager:
     def peek(self) -> Snapshot | None:
         try:
             return self._current()
-        except NoSnapshotError:
+        except NotBuiltError:
             return None
 
     def close(self) -> None:

@@ -30,14 +30,14 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
-from gata.errors import GataError
+from gata.errors import GataError, QueryError, QueryTimeout
 from gata.limits import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS, MAX_ORDER_BY
-from gata.onboarding import OnboardRequest, OnboardResult, onboard
 from gata.settings import Paths
 from gata.strict import unknown_field
-from mcp_server.auth import Scope, request_scope
+from gata.tokens import Scope
+from mcp_server.auth import request_scope
 from mcp_server.charts import ChartKind, attach_chart
-from mcp_server.executor import Deadline, QueryCancelled, QueryTimeout, execute_cached, fit_rows
+from mcp_server.executor import Deadline, execute_cached, fit_rows
 from mcp_server.models import (
     Column,
     Coverage,
@@ -53,7 +53,8 @@ from mcp_server.models import (
     attribution_catalog,
 )
 from mcp_server.outcomes import ScopeRefused
-from mcp_server.snapshot import NoSnapshotError, Snapshot, SnapshotManager
+from mcp_server.snapshot import Snapshot, SnapshotManager
+from pipeline.onboarding import OnboardRequest, OnboardResult, onboard
 from semantic_configs.semantics import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -62,7 +63,6 @@ from semantic_configs.semantics import (
     Grain,
     Name,
     OrderBy,
-    QueryError,
     QuerySpec,
     TenantSemantics,
     Text,
@@ -153,10 +153,10 @@ async def guarded(name: str, fn: Callable[[], T], deadline: Deadline | None = No
             deadline.close()
     except ToolError:
         raise
-    except (QueryError, NoSnapshotError, GataError, QueryCancelled) as exc:
-        raise ToolError(str(exc)) from exc
     except QueryTimeout as exc:
         raise ToolError(f"{exc}: narrow the date_range, add filters, or group by fewer dimensions.") from exc
+    except GataError as exc:
+        raise ToolError(str(exc)) from exc
     except ValidationError as exc:
         raise ToolError(validation_message(exc)) from exc
     except Exception as exc:
@@ -394,7 +394,7 @@ def dimension_values(gata: Gata, scope: Scope, dimension: str, search: str | Non
 
 # ---- pipeline_health ---------------------------------------------------------------------------------
 def health(gata: Gata, scope: Scope, tenant: str | None) -> PipelineHealth:
-    from gata.health import tenant_health
+    from pipeline.health import tenant_health
 
     with gata.snapshots.use() as snap:
         tenants = gata.visible_tenants(scope, snap) if scope.admin and tenant is None \

@@ -12,7 +12,6 @@ from typing import Any, Literal
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
-from gata import pipeline
 from gata.catalog import catalog
 from gata.errors import TransformError
 from gata.lock import tenant_step
@@ -20,6 +19,7 @@ from gata.tenants import Tenant
 from ingestion.landing import dataset_name
 from orchestration.manifest import tenant_models
 from orchestration.resources import GataResource
+from pipeline import steps
 
 
 class LandingConfig(dg.Config):
@@ -85,9 +85,9 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
         log = context.log.info
         with tenant_step(paths, slug):
             if config.mode == "refresh":
-                results = pipeline.land_newest(current, paths, config.days, config.lookback_days, log)
+                results = steps.land_newest(current, paths, config.days, config.lookback_days, log)
             else:
-                results = pipeline.ingest(current, paths, progress=log)
+                results = steps.ingest(current, paths, progress=log)
         for r in results:
             key = raw_key(slug, r.connector)
             if key in context.selected_asset_keys:
@@ -103,7 +103,7 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
     def dbt_models(context: dg.AssetExecutionContext, gata: GataResource) -> Iterator[Any]:
         paths, current = gata.paths(), gata.tenant(slug)
         with tenant_step(paths, slug):
-            result = pipeline.transform(current, paths, context.log.info, raise_on_error=False)
+            result = steps.transform(current, paths, context.log.info, raise_on_error=False)
         yield from build_events(context, result, manifest, slug)
         if not result.success:
             failed = "; ".join(f"{n.resource_type} {n.name}: {n.message[:200]}" for n in result.failures[:5])
@@ -115,7 +115,7 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
     def semantic_config(context: dg.AssetExecutionContext, gata: GataResource) -> dg.MaterializeResult:
         paths, current = gata.paths(), gata.tenant(slug)
         with tenant_step(paths, slug):
-            pipeline.semantics(current, paths, context.log.info)
+            steps.semantics(current, paths, context.log.info)
         return dg.MaterializeResult(metadata={"path": str(paths.semantic_configs_dir / f"{slug}.yaml")})
 
     @dg.asset(key=published_key(slug), deps=[semantic_config_key(slug)], group_name=slug,
@@ -124,15 +124,15 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
     def published(context: dg.AssetExecutionContext, gata: GataResource) -> dg.MaterializeResult:
         paths = gata.paths()
         with tenant_step(paths, slug):
-            pipeline.publish(paths, context.log.info, changed={slug})
-        from gata.publish import current_version
+            steps.publish(paths, context.log.info, changed={slug})
+        from steps.publish import current_version
 
         return dg.MaterializeResult(metadata={"snapshot": str(current_version(paths))})
 
     return [landing, dbt_models, semantic_config, published]
 
 
-def build_events(context: dg.AssetExecutionContext, result: pipeline.BuildResult, manifest: dict,
+def build_events(context: dg.AssetExecutionContext, result: steps.BuildResult, manifest: dict,
                  slug: str) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """dbt's run results as Dagster events: a materialization per built model, a check result per test."""
     attached = {n["name"]: manifest["nodes"].get(n.get("attached_node") or "", {}).get("name")

@@ -10,11 +10,11 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
-from gata.health import reconciliation, tenant_health
-from gata.publish import SERVING_DB, current_version
 from gata.settings import Paths
 from orchestration.assets import published_key
 from orchestration.resources import GataResource
+from pipeline.health import reconciliation, tenant_health
+from pipeline.publish import SERVING_DB, current_version
 
 # the daily schedule's interval plus the time a refresh may take and a margin for late sources
 EXPECTED_EVERY_HOURS = 26.0

@@ -17,11 +17,11 @@ import dagster as dg
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-from gata import pipeline
 from gata.lock import tenant_step
 from gata.tenants import Tenant
 from orchestration.assets import published_key
 from orchestration.resources import GataResource
+from pipeline import steps
 
 tenants_partitions = dg.DynamicPartitionsDefinition(name="tenants")
 
@@ -57,25 +57,25 @@ def _build_and_publish(context: dg.OpExecutionContext, gata: GataResource, step:
     slug, paths = context.partition_key, gata.paths()
     with tenant_step(paths, slug):
         step(gata.tenant(slug), paths, context.log.info)
-        pipeline.publish(paths, context.log.info, changed={slug})
+        steps.publish(paths, context.log.info, changed={slug})
     context.log_event(dg.AssetMaterialization(published_key(slug), description=what))
 
 
 @dg.op(description="land the tenant's full history, build it, write its semantic config, publish (gata build)")
 def onboard_tenant_op(context: dg.OpExecutionContext, gata: GataResource) -> None:
-    _build_and_publish(context, gata, pipeline.build, "onboarded")
+    _build_and_publish(context, gata, steps.build, "onboarded")
 
 
 @dg.op(description="rebuild the reporting layer from raw payloads with the current business logic (gata replay)")
 def replay_tenant_op(context: dg.OpExecutionContext, gata: GataResource) -> None:
-    _build_and_publish(context, gata, pipeline.replay, "replayed")
+    _build_and_publish(context, gata, steps.replay, "replayed")
 
 
 @dg.op(description="stop serving a tenant removed from tenants.yaml (its build files are kept)")
 def retire_tenant_op(context: dg.OpExecutionContext, gata: GataResource) -> None:
     slug, paths = context.partition_key, gata.paths()
     with tenant_step(paths, slug):
-        pipeline.retire(slug, paths, context.log.info)
+        steps.retire(slug, paths, context.log.info)
 
 
 @dg.job(partitions_def=tenants_partitions, description="onboard one tenant of tenants.yaml")

@@ -18,7 +18,7 @@ from gata.catalog import catalog
 from gata.errors import TransformError
 from gata.settings import DBT_PROJECT_DIR, Paths
 from gata.tenants import Tenant
-from warehouse.runner import invoke, target_dir
+from warehouse.runner import invoke
 
 MANIFEST_TENANT = "_dagster"
 
@@ -44,7 +44,7 @@ def all_sources_vars() -> dict:
 
 def manifest_path(paths: Paths) -> Path:
     """The union manifest, parsed now if the project changed since the last parse."""
-    target = target_dir(paths, MANIFEST_TENANT)
+    target = paths.dbt_target(MANIFEST_TENANT)
     stamp = target / "project_digest"
     manifest = target / "manifest.json"
     digest = project_digest()

@@ -9,10 +9,10 @@ message, so the operator sees what to fix.
 
 import dagster as dg
 
-from gata import pipeline
 from gata.errors import ConfigError
 from orchestration.jobs import onboard_tenant, retire_tenant, tenants_partitions
 from orchestration.resources import GataResource
+from pipeline import steps
 
 
 @dg.sensor(jobs=[onboard_tenant, retire_tenant], minimum_interval_seconds=30,
@@ -31,7 +31,7 @@ def tenants_yaml_sensor(context: dg.SensorEvaluationContext, gata: GataResource)
         return dg.SkipReason(f"{len(tenants)} tenant(s), no change")
     version = context.cursor or "0"
     runs = [dg.RunRequest(job_name=onboard_tenant.name, partition_key=slug, run_key=f"onboard:{slug}:{version}")
-            for slug in added if pipeline.last_landed_day(tenants[slug], paths) is None]
+            for slug in added if steps.last_landed_day(tenants[slug], paths) is None]
     runs += [dg.RunRequest(job_name=retire_tenant.name, partition_key=slug, run_key=f"retire:{slug}:{version}")
              for slug in removed]
     requests = ([tenants_partitions.build_add_request(added)] if added else []) + \

@@ -113,7 +113,7 @@ def start_relay(upstream: str, token: str) -> tuple[int, threading.Thread]:
 
 def main() -> int:
     from gata.settings import get_paths
-    from mcp_server.auth import TokenStore
+    from gata.tokens import TokenStore
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenario", action="append", help="run only this scenario (repeatable)")

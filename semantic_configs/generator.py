@@ -54,9 +54,7 @@ def _domains(tenant: Tenant) -> set[str]:
 
 def _manifest_columns(paths: Paths, tenant: str) -> dict[str, dict[str, str]]:
     """Column descriptions of the star models, from the tenant's last dbt manifest (model name -> column -> text)."""
-    from warehouse.runner import target_dir
-
-    path = target_dir(paths, tenant) / "manifest.json"
+    path = paths.dbt_target(tenant) / "manifest.json"
     if not path.exists():
         return {}
     nodes = json.loads(path.read_text()).get("nodes", {})

@@ -20,6 +20,7 @@ import ibis
 from boring_semantic_layer import from_config
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from gata.errors import QueryError
 from gata.limits import (
     MAX_DIMENSIONS,
     MAX_FILTER_VALUES,
@@ -42,9 +43,6 @@ Scalar = Text | int | float | bool
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5000
 
-
-class QueryError(Exception):
-    """A mistake in a query that the asker can correct; the message says how."""
 
 
 class Filter(BaseModel):

@@ -103,11 +103,6 @@ def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
     }
 
 
-def target_dir(paths: Paths, tenant: str) -> Path:
-    """dbt's target per tenant: builds of different tenants run at once and each reads its own run_results."""
-    return paths.dbt_dir / "target" / tenant
-
-
 def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedProcess[str]:
     """dbt in a child process: project and profiles from the repo, target and logs under GATA_HOME.
 
@@ -117,7 +112,7 @@ def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedPr
     dbt = Path(sys.executable).with_name("dbt")
     paths.locks_dir.mkdir(parents=True, exist_ok=True)
     full = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target_dir(paths, tenant)), "--log-path", str(paths.dbt_dir / "logs" / tenant),
+            "--target-path", str(paths.dbt_target(tenant)), "--log-path", str(paths.dbt_dir / "logs" / tenant),
             "--no-use-colors", "--quiet"]
     return subprocess.run(full, env=dbt_env(paths, tenant), capture_output=True, text=True, check=False)
 
@@ -143,7 +138,7 @@ def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None,
     if full_refresh:
         args.append("--full-refresh")
     res = invoke(args, paths, tenant.slug)
-    results_file = target_dir(paths, tenant.slug) / "run_results.json"
+    results_file = paths.dbt_target(tenant.slug) / "run_results.json"
     nodes = []
     if results_file.exists() and results_file.stat().st_mtime >= started:
         for r in json.loads(results_file.read_text())["results"]:

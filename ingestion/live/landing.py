@@ -11,8 +11,9 @@ window again), and the failure is recorded in ``load_history`` for
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from gata import clock
 from gata.errors import LiveSourceError
 from gata.lock import warehouse_lock
 from gata.settings import Paths, get_paths
@@ -40,7 +41,7 @@ def fetch_live(tenant: Tenant, connector: str, start: date, end: date,
 
 def land_live(tenant: Tenant, connector: str, start: date, end: date, paths: Paths | None = None) -> LandingResult:
     paths = (paths or get_paths()).ensure()
-    started = datetime.now(UTC)
+    started = clock.now()
     try:
         records, cursor = fetch_live(tenant, connector, start, end, paths)
     except LiveSourceError as exc:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from gata.health import tenant_health
-from gata.pipeline import publish, refresh
-from gata.publish import SERVING_DB, current_version
 from gata.settings import Paths
 from gata.tenants import load_tenants
+from pipeline.health import tenant_health
+from pipeline.publish import SERVING_DB, current_version
+from pipeline.steps import publish, refresh
 from tests.conftest import run_gata, tenant_body, tenant_db, write_tenants
 
 

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from gata.publish import SERVING_DB, current_version
 from ingestion.live.fakes import fake_apis, live_settings, secret_env
 from ingestion.live.fakes.server import Faults
+from pipeline.publish import SERVING_DB, current_version
 from tests.conftest import demo_env, run_gata, tenant_body, write_tenants
 from tests.ingestion.live_support import paths_in, tenant_with
 

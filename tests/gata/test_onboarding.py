@@ -12,9 +12,9 @@ import duckdb
 import pytest
 import yaml
 
-from gata.errors import ConfigError
-from gata.onboarding import OnboardingError, OnboardRequest, onboard
+from gata.errors import ConfigError, OnboardingError
 from gata.settings import Paths
+from pipeline.onboarding import OnboardRequest, onboard
 from tests.conftest import run_gata, tenant_body
 
 FIRST = {"paid_ads": ["google_ads"], "ecommerce": ["shopify"], "analytics": ["google_analytics"]}

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from gata.publish import publish, remove_stale_partials
 from gata.settings import Paths
 from mcp_server.snapshot import SnapshotManager
+from pipeline.publish import publish, remove_stale_partials
 
-PUBLISH = "from gata.settings import get_paths; from gata.publish import publish; publish(get_paths())"
+PUBLISH = "from gata.settings import get_paths; from pipeline.publish import publish; publish(get_paths())"
 
 
 def copy_home(demo: Paths, root: Path) -> Paths:
@@ -58,7 +58,7 @@ def test_a_killed_publish_changes_nothing_and_its_leftover_is_removed(
     assert partial.exists() and served(paths) == before  # killed: the link still names the old snapshot
     assert sorted(p.name for p in paths.serving_dir.glob("v*") if p != partial) == versions
 
-    with caplog.at_level(logging.WARNING, logger="gata.publish"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.publish"):
         manager = SnapshotManager(paths)  # a server starting
     manager.close()
     assert not partial.exists()
@@ -67,7 +67,7 @@ def test_a_killed_publish_changes_nothing_and_its_leftover_is_removed(
 
     partial = kill_mid_publish(paths)
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="gata.publish"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.publish"):
         new = publish(paths)  # the next build's publish
     assert not partial.exists() and f"removed {partial}" in caplog.text
     assert served(paths) == new.name != before

@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from gata.errors import ConfigError
-from gata.onboarding import OnboardRequest, to_tenant
 from gata.tenants import parse_tenants
+from pipeline.onboarding import OnboardRequest, to_tenant
 from tests.conftest import demo_env, run_gata, tenant_body, write_tenants
 
 SOURCES = {"paid_ads": ["google_ads"]}

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from gata.settings import Paths
-from mcp_server.auth import TokenStore
+from gata.tokens import TokenStore
 from tests.mcp_server.mcp_support import (
     DEMO_TENANTS,
     HttpServer,

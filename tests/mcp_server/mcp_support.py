@@ -29,7 +29,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolResult
 
 from gata.settings import PROJECT_ROOT, Paths
-from mcp_server.auth import TokenStore
+from gata.tokens import TokenStore
 
 DEMO_TENANTS = ("tyrell_corp", "wayne_enterprises", "stark_industries")
 OTHERS = ("wayne_enterprises", "stark_industries")  # tyrell_corp's neighbours in the isolation tests

@@ -9,8 +9,8 @@ import duckdb
 import yaml
 
 from gata.settings import Paths
+from gata.tokens import Scope
 from mcp_server import cache
-from mcp_server.auth import Scope
 from mcp_server.cache import ByteLRU, digest
 from mcp_server.tools import Gata, run_query
 from tests.mcp_server.mcp_support import publish_copy

@@ -21,9 +21,10 @@ import yaml
 from mcp import Client
 from mcp.client.stdio import stdio_client
 
+from gata.errors import QueryCancelled
 from gata.settings import Paths
-from mcp_server.auth import Scope, TokenStore
-from mcp_server.executor import Deadline, QueryCancelled, execute
+from gata.tokens import Scope, TokenStore
+from mcp_server.executor import Deadline, execute
 from mcp_server.server import build_server
 from mcp_server.tools import ServerConfig
 from tests.mcp_server.mcp_support import (

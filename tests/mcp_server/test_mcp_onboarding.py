@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from gata.settings import Paths
-from mcp_server.auth import TokenStore
+from gata.tokens import TokenStore
 from tests import raw_truth
 from tests.conftest import run_gata, tenant_body, write_tenants
 from tests.mcp_server.mcp_support import http_client, http_server, session

@@ -13,9 +13,11 @@ import pytest
 from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 
+from gata.errors import QueryTimeout
 from gata.settings import Paths
-from mcp_server.auth import GataTokenVerifier, Scope, TokenStore
-from mcp_server.executor import QueryTimeout, execute, fit_rows, to_json_value
+from gata.tokens import Scope, TokenStore
+from mcp_server.auth import GataTokenVerifier
+from mcp_server.executor import execute, fit_rows, to_json_value
 from mcp_server.server import build_server
 from mcp_server.snapshot import SnapshotManager
 from mcp_server.tools import ServerConfig, check_tables, guarded

@@ -16,7 +16,6 @@ import duckdb
 import pytest
 import yaml
 
-from gata.publish import SERVING_DB, current_version
 from gata.settings import Paths
 from gata.tenants import load_tenants
 from orchestration.assets import published_key, raw_key, semantic_config_key, tenant_assets
@@ -25,6 +24,7 @@ from orchestration.jobs import LOOKBACK_DAYS, onboard_tenant, refresh_config, re
 from orchestration.manifest import load_manifest
 from orchestration.resources import GataResource
 from orchestration.sensors import tenants_yaml_sensor
+from pipeline.publish import SERVING_DB, current_version
 from tests.conftest import ROOT, demo_env, run_gata, tenant_body, write_tenants
 
 TENANT = "wayne_enterprises"

@@ -11,12 +11,12 @@ import duckdb
 import pytest
 import yaml
 
-from gata.errors import SemanticConfigError
-from gata.publish import SERVING_DB, current_version
+from gata.errors import QueryError, SemanticConfigError
 from gata.settings import Paths
 from gata.tenants import load_tenants
+from pipeline.publish import SERVING_DB, current_version
 from semantic_configs.generator import render, write_config
-from semantic_configs.semantics import QueryError, QuerySpec, TenantSemantics
+from semantic_configs.semantics import QuerySpec, TenantSemantics
 from tests import raw_truth
 
 DEMO = ("tyrell_corp", "wayne_enterprises", "stark_industries")

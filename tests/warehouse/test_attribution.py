@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from gata.attribution import ATTRIBUTION_MODELS
-from gata.publish import SERVING_DB, current_version
 from gata.settings import Paths
+from pipeline.publish import SERVING_DB, current_version
 from semantic_configs.semantics import QuerySpec, TenantSemantics
 from tests.conftest import tenant_db
 

@@ -23,7 +23,8 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from gata.errors import ConfigError, GataError
+from gata import clock
+from gata.errors import ConfigError, GataError, OnboardingError
 from gata.limits import MAX_TEXT, check_date
 from gata.lock import pipeline_lock
 from gata.settings import Paths
@@ -32,16 +33,6 @@ from gata.tenants import Tenant, load_tenants, parse_tenants
 # progress(done, total, message)
 Progress = Callable[[float, float | None, str], None]
 STEPS = ("validate", "land", "transform", "semantics", "register", "publish")
-DEFAULT_END_DATE = date(2026, 10, 31)
-
-
-class OnboardingError(GataError):
-    """Onboarding failed at a named step; nothing was changed."""
-
-    def __init__(self, step: str, reason: str) -> None:
-        self.step = step
-        self.reason = reason
-        super().__init__(f"onboarding failed at step '{step}': {reason} (nothing was changed)")
 
 
 class OnboardRequest(BaseModel):
@@ -60,7 +51,7 @@ class OnboardRequest(BaseModel):
     meta_conversion_action_types: list[str] | None = None
     session_timeout_minutes: int = 30
     days: int = Field(default=90, ge=1, le=730, description="Days of history to land.")
-    end_date: date = Field(default=DEFAULT_END_DATE, description="Last day of history (mock data is anchored to dates).")
+    end_date: date = Field(default_factory=clock.yesterday, description="Last day of history (default: yesterday; mock data is anchored to dates).")
     seed: int | None = Field(default=None, description="Mock-data seed (default: derived from the slug).")
     volume: float = Field(default=1.0, gt=0, le=100)
     create_token: bool = Field(default=False, description="Also create an MCP token scoped to the new tenant.")
@@ -196,10 +187,10 @@ def require_connections(tenant: Tenant) -> None:
 
 def ingest_all(tenant: Tenant, paths: Paths) -> None:
     """Land every connector; at onboarding a failed live connector fails the step (nothing is kept)."""
-    from gata import pipeline
     from gata.errors import LiveSourceError
+    from pipeline import steps
 
-    failed = [r.error for r in pipeline.ingest(tenant, paths) if r.error]
+    failed = [r.error for r in steps.ingest(tenant, paths) if r.error]
     if failed:
         raise LiveSourceError("; ".join(e for e in failed if e))
 
@@ -209,8 +200,8 @@ def report_none(_: str) -> None:
 
 
 def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = None) -> OnboardResult:
-    from gata import pipeline
     from gata.tenants_file import upsert_tenant
+    from pipeline import steps
 
     report = progress or (lambda done, total, msg: None)
     total = float(len(STEPS))
@@ -231,13 +222,13 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
             report(1, total, f"landing {', '.join(tenant.connectors)} ({request.days} days)")
             _step("land")(ingest_all, tenant, paths)
             report(2, total, "building the tenant's models (dbt)")
-            _step("transform")(pipeline.transform, tenant, paths)
+            _step("transform")(steps.transform, tenant, paths)
             report(3, total, "generating the semantic config")
-            _step("semantics")(pipeline.semantics, tenant, paths)
+            _step("semantics")(steps.semantics, tenant, paths)
             report(4, total, "registering the tenant in tenants.yaml")
             _step("register")(upsert_tenant, paths.tenants_file, tenant)
             report(5, total, "publishing for the server")
-            _step("publish")(pipeline.publish, paths, report_none, {tenant.slug})
+            _step("publish")(steps.publish, paths, report_none, {tenant.slug})
     result = _result(tenant, paths, changed=True, added=sorted(set(tenant.connectors) - before_sources),
                      removed=sorted(before_sources - set(tenant.connectors)), request=request)
     report(total, total, f"{tenant.slug} onboarded: {len(result.metrics)} metrics available")
@@ -256,7 +247,7 @@ def _result(tenant: Tenant, paths: Paths, changed: bool, added: list[str], remov
             tables.append(BuiltTable(table=spec["table"], rows=rows))
     token = token_id = None
     if request.create_token:
-        from mcp_server.auth import TokenStore
+        from gata.tokens import TokenStore
 
         token_id, token = TokenStore(paths.tokens_file).create(tenant=tenant.slug)
     return OnboardResult(tenant=tenant.slug, changed=changed, added_sources=added, removed_sources=removed,

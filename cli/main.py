@@ -66,9 +66,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from gata import pipeline
+    from pipeline import steps
 
-    return _run_per_tenant(args, partial(pipeline.ingest, days=args.days, end=args.end_date, progress=_progress))
+    return _run_per_tenant(args, partial(steps.ingest, days=args.days, end=args.end_date, progress=_progress))
 
 
 def _progress(msg: str) -> None:
@@ -80,17 +80,14 @@ def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = Fa
 
     With ``publish``, what succeeded is published for serving once all tenants ran.
     """
-    from gata.lock import pipeline_lock
-    from gata.parallel import run_tenants
-    from gata.pipeline import publish as publish_step
     from gata.settings import get_paths
+    from pipeline.parallel import run_and_publish, run_tenants
 
     paths = get_paths().ensure()
     tenants = _selected_tenants(args)
-    failed = run_tenants(step, tenants, paths, jobs=getattr(args, "jobs", 1))
-    if publish and len(failed) < len(tenants):
-        with pipeline_lock(paths, shared=True):  # an onboarding's restore point must not see a publish
-            publish_step(paths, _progress, changed={t.slug for t in tenants} - set(failed))
+    jobs = getattr(args, "jobs", 1)
+    failed = (run_and_publish(step, tenants, paths, jobs, _progress) if publish
+              else run_tenants(step, tenants, paths, jobs))
     if failed:
         print(f"failed tenants: {', '.join(sorted(failed))}", file=sys.stderr)
         return 1
@@ -98,33 +95,33 @@ def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = Fa
 
 
 def cmd_transform(args: argparse.Namespace) -> int:
-    from gata import pipeline
+    from pipeline import steps
 
-    return _run_per_tenant(args, partial(pipeline.transform, progress=_progress), publish=True)
+    return _run_per_tenant(args, partial(steps.transform, progress=_progress), publish=True)
 
 
 def cmd_semantics(args: argparse.Namespace) -> int:
-    from gata import pipeline
+    from pipeline import steps
 
-    return _run_per_tenant(args, partial(pipeline.semantics, progress=_progress), publish=True)
+    return _run_per_tenant(args, partial(steps.semantics, progress=_progress), publish=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from gata import pipeline
+    from pipeline import steps
 
-    return _run_per_tenant(args, partial(pipeline.build, progress=_progress), publish=True)
+    return _run_per_tenant(args, partial(steps.build, progress=_progress), publish=True)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from gata import pipeline
+    from pipeline import steps
 
-    return _run_per_tenant(args, partial(pipeline.replay, progress=_progress), publish=True)
+    return _run_per_tenant(args, partial(steps.replay, progress=_progress), publish=True)
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from gata import pipeline
+    from pipeline import steps
 
-    return _run_per_tenant(args, partial(pipeline.refresh, days=args.days, progress=_progress,
+    return _run_per_tenant(args, partial(steps.refresh, days=args.days, progress=_progress,
                                          lookback=args.lookback), publish=True)
 
 
@@ -146,8 +143,8 @@ def _live_settings(items: list[str]) -> dict[str, dict[str, str]]:
 
 
 def cmd_onboard(args: argparse.Namespace) -> int:
-    from gata.onboarding import OnboardRequest, onboard
     from gata.settings import get_paths
+    from pipeline.onboarding import OnboardRequest, onboard
 
     request = OnboardRequest(
         slug=args.slug, name=args.name, sources=[s.strip() for s in args.sources.split(",") if s.strip()],
@@ -184,10 +181,10 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     import duckdb
+    from steps.publish import SERVING_DB, current_version
 
-    from gata.health import tenant_health
-    from gata.publish import SERVING_DB, current_version
     from gata.settings import get_paths
+    from pipeline.health import tenant_health
 
     paths = get_paths()
     version = current_version(paths)
@@ -337,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     _jobs_arg(p)
     p.set_defaults(handler=cmd_build)
 
-    from mcp_server.cli import add_parsers as add_mcp_parsers  # `gata serve` and `gata token`
+    from cli.serve import add_parsers as add_mcp_parsers  # `gata serve` and `gata token`
 
     add_mcp_parsers(sub)
     return parser

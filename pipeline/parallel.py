@@ -62,3 +62,22 @@ def run_tenants(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: int =
 
 def _report(slug: str, error: str) -> None:
     print(f"error: {slug}: {error}", file=sys.stderr, flush=True)
+
+
+def run_and_publish(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: int = 1,
+                    progress: Callable[[str], None] = print) -> dict[str, str]:
+    """``run_tenants``, then publish every tenant that succeeded; returns the failures.
+
+    The CLI's build, refresh, replay, transform and semantics commands and the
+    server's first-run demo build all end this way, so what is served is always a
+    complete, published snapshot of the tenants that built.
+    """
+    from gata.lock import pipeline_lock
+    from pipeline.steps import publish
+
+    tenants = list(tenants)
+    failed = run_tenants(step, tenants, paths, jobs=jobs)
+    if len(failed) < len(tenants):
+        with pipeline_lock(paths, shared=True):  # an onboarding's restore point must not see a publish
+            publish(paths, progress, changed={t.slug for t in tenants} - set(failed))
+    return failed

@@ -65,7 +65,7 @@ def semantics(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> None
 
 def publish(paths: Paths, progress: Progress = _quiet, changed: Collection[str] | None = None) -> None:
     """Publish for serving; tenants not in ``changed`` keep their previous snapshot."""
-    from gata.publish import publish as _publish
+    from pipeline.publish import publish as _publish
 
     version = _publish(paths, changed)
     progress(f"published {version.name}: the server answers from it now")
@@ -73,7 +73,7 @@ def publish(paths: Paths, progress: Progress = _quiet, changed: Collection[str] 
 
 def retire(slug: str, paths: Paths, progress: Progress = _quiet) -> None:
     """A tenant removed from tenants.yaml stops being served: a new snapshot without its tables and config."""
-    from gata.publish import publish as _publish
+    from pipeline.publish import publish as _publish
 
     version = _publish(paths, changed=(), retired={slug})
     progress(f"{slug}: retired; published {version.name} without it")

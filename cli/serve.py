@@ -80,15 +80,19 @@ def _stdout_to_stderr() -> Iterator[None]:
 
 def _ensure_published() -> bool:
     """On a fresh clone, build the demo warehouse (every tenant in tenants.yaml) and publish it."""
-    from gata.cli import cmd_build
-    from gata.publish import current_version
+    from functools import partial
+
+    from gata.tenants import load_tenants
+    from pipeline import steps
+    from pipeline.parallel import run_and_publish
+    from pipeline.publish import current_version
 
     paths = get_paths().ensure()
     if current_version(paths) is not None:
         return True
     _err(f"No published data under {paths.serving_dir}: building the demo tenants first (a few minutes)...")
     with _stdout_to_stderr():
-        cmd_build(argparse.Namespace(tenant=None))
+        run_and_publish(partial(steps.build, progress=print), load_tenants().values(), paths)
     return current_version(paths) is not None
 
 
@@ -116,7 +120,7 @@ def _banner(args: argparse.Namespace, tenants: list[str], version: str) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from mcp_server.auth import Scope
+    from gata.tokens import Scope
     from mcp_server.server import build_server, http_app
     from mcp_server.tools import ServerConfig
 
@@ -161,7 +165,7 @@ def serve(args: argparse.Namespace) -> int:
 
 # ---- tokens ------------------------------------------------------------------------------------------
 def _store():
-    from mcp_server.auth import TokenStore
+    from gata.tokens import TokenStore
 
     return TokenStore(get_paths().ensure().tokens_file)
 
@@ -208,10 +212,3 @@ def token_list(args: argparse.Namespace) -> int:
         for row in rows:
             print(f"{row['id']}  {row['scope']:<32} {row['created_at']}  {row['note']}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m mcp_server``: the same as ``gata serve``."""
-    from gata.cli import main as gata_main
-
-    return gata_main(["serve", *(argv if argv is not None else sys.argv[1:])])

@@ -10,11 +10,13 @@ one overall status with its reason.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 import duckdb
 from pydantic import BaseModel, Field
+
+from gata import clock
 
 FRESHNESS_THRESHOLD_HOURS = 36.0
 STAR_TABLES = ("fct_{t}__ad_performance", "fct_{t}__orders", "fct_{t}__sessions", "fct_{t}__events",
@@ -92,7 +94,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | None = None,
                   threshold_hours: float = FRESHNESS_THRESHOLD_HOURS) -> HealthReport:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     sources: list[SourceLoad] = []
     if _has_table(con, "platform", "load_history"):
         ok = "status = 'success'"

@@ -1,0 +1,1 @@
+"""The `gata` command line: the top of the stack, beside the MCP server it starts."""

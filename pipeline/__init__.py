@@ -1,0 +1,1 @@
+"""The pipeline: land, build, generate semantics and publish each tenant, above the layers it composes."""
