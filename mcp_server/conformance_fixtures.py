@@ -31,6 +31,7 @@ from collections import deque
 from typing import Any
 
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.server.streamable_http import EventCallback, EventId, EventMessage, EventStore, StreamId
 from mcp.shared.exceptions import MCPDeprecationWarning
@@ -196,13 +197,13 @@ def _install_tools(mcp: GataMCP) -> None:
             await ctx.report_progress(step, 100, f"Completed step {step} of 100")
             if step < 100:
                 await asyncio.sleep(0.05)
-        meta = ctx.request_context.meta
-        token = getattr(meta, "progress_token", None) if meta is not None else None
-        return CallToolResult(content=[_text(str(token if token is not None else 0))])
+        meta = ctx.request_context.meta or {}
+        return CallToolResult(content=[_text(str(meta.get("progress_token", meta.get("progressToken", 0))))])
 
     @mcp.tool(description="Conformance fixture: always fails.", structured_output=False)
     def test_error_handling() -> CallToolResult:
-        raise RuntimeError("This tool intentionally returns an error for testing")
+        # a ToolError is the SDK's "tell the caller": its text reaches the client, as the scenario expects
+        raise ToolError("This tool intentionally returns an error for testing")
 
     @mcp.tool(description="Conformance fixture: asks the client's LLM (sampling/createMessage).",
               structured_output=False)

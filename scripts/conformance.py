@@ -94,15 +94,21 @@ class VersionPin:
     upstream in modelcontextprotocol/conformance#366 and #416, not in a stable release
     yet). For a 2025-03-26 client the SDK rightly sends no SSE priming event and does not
     let a tool close its stream (such clients cannot resume), so the scenario would
-    judge a pre-resumability exchange. The relay therefore replaces a version that
-    contradicts the session's first one, and counts each replacement for the report.
+    judge a pre-resumability exchange. While that scenario runs (``active``), the relay
+    replaces a version that contradicts the session's first one, and counts each
+    replacement for the report; every other scenario's requests pass untouched.
     """
+
+    SCENARIOS = frozenset({"server-sse-polling"})
 
     def __init__(self) -> None:
         self.first: dict[bytes, bytes] = {}
         self.replaced: list[tuple[str, str]] = []
+        self.active = False
 
     def fix(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        if not self.active:
+            return headers
         found = {k.lower(): v for k, v in headers}
         session, version = found.get(b"mcp-session-id"), found.get(b"mcp-protocol-version")
         if session is None or version is None:
@@ -229,6 +235,7 @@ def main() -> int:
         url = f"http://localhost:{relay_port}/mcp"
         for scenario in scenarios:
             replaced = len(pin.replaced)
+            pin.active = scenario in VersionPin.SCENARIOS
             run = subprocess.run([str(node), str(cli), "server", "--url", url, "--scenario", scenario,
                                   "-o", str(out)], check=False, capture_output=True, text=True, timeout=300)
             checks = []
