@@ -144,3 +144,21 @@ def test_the_fixture_server_keeps_gatas_tokens_hosts_and_scopes(fixture_server: 
         text = tyrell.run(tyrell.client.read_resource, "test://template/123/data").contents[0].text
         assert json.loads(text) == {"id": "123", "templateTest": True, "data": "Data for ID: 123"}
         assert tyrell.ok("list_metrics")["tenant"] == "tyrell_corp"  # GATA's own tools answer beside the fixtures
+
+
+def test_build_server_registers_no_fixture(tmp_path: Path) -> None:
+    """Fast guard: only ``conformance_fixtures.install`` adds fixtures, and nothing in GATA calls it."""
+    from mcp_server.auth import Scope
+    from mcp_server.server import build_server
+
+    paths = Paths(home=tmp_path / "home", tenants_file=tmp_path / "tenants.yaml").ensure()
+    for mcp in (build_server(paths, Scope(tenant=None, admin=True)), build_server(paths, http=True)):
+        registered = ({t.name for t in mcp._tool_manager.list_tools()}
+                      | {str(r.uri) for r in mcp._resource_manager.list_resources()}
+                      | {t.uri_template for t in mcp._resource_manager.list_templates()}
+                      | {p.name for p in mcp._prompt_manager.list_prompts()})
+        assert registered and registered & FIXTURE_NAMES == set()
+    packages = [d for d in PROJECT_ROOT.iterdir() if (d / "__init__.py").exists() and d.name != "tests"]
+    callers = [p for d in packages for p in d.rglob("*.py")
+               if p.name != "conformance_fixtures.py" and "conformance_fixtures" in p.read_text()]
+    assert packages and callers == []
