@@ -19,6 +19,7 @@ from typing import Any
 import anyio.to_thread
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.streamable_http import EventStore
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, EmptyResult, InputRequiredResult, Resource, SetLevelRequestParams
@@ -146,14 +147,17 @@ def _host_for_url(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765, policy: HostPolicy | None = None) -> Starlette:
+def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765, policy: HostPolicy | None = None, *,
+             event_store: EventStore | None = None, retry_interval: int | None = None) -> Starlette:
     """Streamable HTTP at /mcp, SSE at /sse (posting to /messages/), the REST mirror under /api/v1,
     ``/metrics`` (admin token) and ``GET /health``; bearer auth on everything but /health and the
-    OpenAPI document; Host/Origin checked on every request (:mod:`mcp_server.hosts`)."""
+    OpenAPI document; Host/Origin checked on every request (:mod:`mcp_server.hosts`). ``event_store`` and
+    ``retry_interval`` make streamable-HTTP streams resumable (the conformance fixtures use them)."""
     policy = policy or HostPolicy.build(host)
     # HostCheckMiddleware below guards every route (the SDK's check would cover /mcp and /sse only)
     security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
-    streamable = mcp.streamable_http_app(transport_security=security, host=host)
+    streamable = mcp.streamable_http_app(transport_security=security, host=host, event_store=event_store,
+                                         retry_interval=retry_interval)
     sse = mcp.sse_app(transport_security=security, host=host)
     routes: list[Route | Mount] = [r for r in streamable.routes if getattr(r, "path", None) == "/mcp"]
     routes += [r for r in sse.routes if getattr(r, "path", None) in ("/sse", "/messages")]
