@@ -1,4 +1,10 @@
-"""Shared fixtures: isolated GATA homes with their own tenants file."""
+"""Shared fixtures (isolated GATA homes with their own tenants file) and the two test tiers.
+
+The fast tier, ``pytest -m "not slow"``, runs no dbt: any test that builds a warehouse is slow.
+Two guards keep it that way, so a new test cannot drag a build into the fast tier unnoticed:
+a test whose fixtures build (BUILDING_FIXTURES, found through the whole fixture closure) is
+marked slow at collection, and a test left unmarked that still starts dbt fails loudly.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,39 @@ import yaml
 from gata.settings import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Fixtures that run `gata build` (or need one that does). A test using any of them, directly or
+# through another fixture, is slow. `tyrell` reaches the demo through getfixturevalue, which the
+# static closure cannot see, so it is named too.
+BUILDING_FIXTURES = frozenset({
+    "demo",            # tests/conftest.py: the three demo tenants
+    "tyrell",          # tests/mcp_server/conftest.py: tyrell_stdio / tyrell_http over the demo
+    "template",        # tests/gata/test_onboarding.py: a small built tenant
+    "small",           # tests/gata/test_drift.py: a small built tenant
+    "serving_home",    # tests/mcp_server/test_mcp_onboarding.py: a small built tenant, served
+})
+
+# dbt's --target from the environment: a target the profile lacks, so dbt stops before it touches a
+# database, and its error names the fix.
+NO_DBT_TARGET = "fast_tier_runs_no_dbt__mark_this_test_slow_or_list_its_fixture_in_BUILDING_FIXTURES"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark slow every test that needs a build, before `-m "not slow"` deselects."""
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_run_no_dbt(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked slow that starts dbt (in-process or in a `gata` child) fails at dbt's profile.
+
+    Applies in the full suite too, so CI catches a building test that is missing its mark.
+    """
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setenv("DBT_TARGET", NO_DBT_TARGET)
+        monkeypatch.setenv("DBT_ENGINE_TARGET", NO_DBT_TARGET)
 
 
 def write_tenants(path: Path, tenants: dict) -> Path:

@@ -115,6 +115,7 @@ def test_agent_mistakes_come_back_as_correctable_errors(demo: Paths) -> None:
         sem.compile(QuerySpec(metrics=["spend"], filters=[{"field": "date", "operator": "like", "value": "2026%"}]))
 
 
+@pytest.mark.slow
 def test_tenant_without_analytics_has_no_session_metrics_and_still_loads(home: Paths) -> None:
     from tests.conftest import run_gata, tenant_body, write_tenants
 
