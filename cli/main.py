@@ -6,13 +6,17 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from gata.errors import GataError
+
+if TYPE_CHECKING:  # for annotations only: the commands import what they run, so `gata --help` stays fast
+    from gata.tenants import Tenant
+    from pipeline.parallel import Step
 
 CONFIG_ERROR_EXIT = 2  # a configuration or input error: the same status argparse uses for a bad command line
 
@@ -26,7 +30,7 @@ def _jobs_arg(p: argparse.ArgumentParser) -> None:
                    help="tenants run N at a time, each in its own process (default 1)")
 
 
-def _selected_tenants(args: argparse.Namespace):
+def _selected_tenants(args: argparse.Namespace) -> list[Tenant]:
     from gata.tenants import get_tenant, load_tenants
 
     tenants = load_tenants()
@@ -39,7 +43,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     paths = get_paths()
     tenants = load_tenants()
-    info = {
+    info: dict[str, Any] = {
         "gata_home": str(paths.home),
         "tenants_file": str(paths.tenants_file),
         "warehouse": str(paths.warehouse_db),
@@ -75,7 +79,7 @@ def _progress(msg: str) -> None:
     print(msg, flush=True)
 
 
-def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = False) -> int:
+def _run_per_tenant(args: argparse.Namespace, step: Step, publish: bool = False) -> int:
     """Run a step for each selected tenant, ``--jobs`` at a time; one tenant's failure does not stop the others.
 
     With ``publish``, what succeeded is published for serving once all tenants ran.
@@ -146,12 +150,16 @@ def cmd_onboard(args: argparse.Namespace) -> int:
     from gata.settings import get_paths
     from pipeline.onboarding import OnboardRequest, onboard
 
+    optional: dict[str, Any] = {}  # left out when not given, so the request's defaults apply
+    if args.conversion_events:
+        optional["conversion_events"] = args.conversion_events.split(",")
+    if args.volume:
+        optional["volume"] = args.volume
+    if args.live:
+        optional["live"] = _live_settings(args.live)
     request = OnboardRequest(
         slug=args.slug, name=args.name, sources=[s.strip() for s in args.sources.split(",") if s.strip()],
-        currency=args.currency, days=args.days, create_token=args.token,
-        **({"conversion_events": args.conversion_events.split(",")} if args.conversion_events else {}),
-        **({"volume": args.volume} if args.volume else {}),
-        **({"live": _live_settings(args.live)} if args.live else {}),
+        currency=args.currency, days=args.days, create_token=args.token, **optional,
     )
 
     def progress(done: float, total: float | None, message: str) -> None:
@@ -345,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except GataError as exc:  # every configuration or input error exits 2 (the README says so)
         print(f"error: {exc}", file=sys.stderr)
         return CONFIG_ERROR_EXIT

@@ -12,8 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from gata.settings import PROJECT_ROOT, get_paths
+
+if TYPE_CHECKING:
+    from gata.tokens import TokenStore
 
 DEFAULT_PORT = 8765
 
@@ -164,7 +168,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 # ---- tokens ------------------------------------------------------------------------------------------
-def _store():
+def _store() -> TokenStore:
     from gata.tokens import TokenStore
 
     return TokenStore(get_paths().ensure().tokens_file)

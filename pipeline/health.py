@@ -89,7 +89,7 @@ class HealthReport(BaseModel):
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                            [schema, table]).fetchone()[0])
+                            [schema, table]).fetchall()[0][0])
 
 
 def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | None = None,
@@ -147,9 +147,10 @@ def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | N
         kind = name.split("__", 1)[1]
         date_col = STAR_DATES.get(kind)
         if date_col:
-            rows, lo, hi = con.execute(f'select count(*), min("{date_col}"), max("{date_col}") from analytics."{name}"').fetchone()
+            rows, lo, hi = con.execute(
+                f'select count(*), min("{date_col}"), max("{date_col}") from analytics."{name}"').fetchall()[0]
         else:
-            rows, lo, hi = con.execute(f'select count(*), null, null from analytics."{name}"').fetchone()
+            rows, lo, hi = con.execute(f'select count(*), null, null from analytics."{name}"').fetchall()[0]
         tables.append(StarTable(table=name, rows=rows, date_min=str(lo) if lo else None, date_max=str(hi) if hi else None))
         if hi and (latest_date is None or str(hi) > latest_date):
             latest_date = str(hi)

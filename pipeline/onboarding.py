@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -159,20 +159,20 @@ def _restore_point(paths: Paths, tenant: str) -> Iterator[None]:
             raise
 
 
-def _step(name: str) -> Callable:
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _step(name: str, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
     """Run one step, turning any failure into an OnboardingError naming it."""
-
-    def run(fn: Callable, *args: object) -> object:
-        try:
-            return fn(*args)
-        except OnboardingError:
-            raise
-        except GataError as exc:
-            raise OnboardingError(name, str(exc)) from exc
-        except Exception as exc:
-            raise OnboardingError(name, f"{type(exc).__name__}: {exc}") from exc
-
-    return run
+    try:
+        return fn(*args, **kwargs)
+    except OnboardingError:
+        raise
+    except GataError as exc:
+        raise OnboardingError(name, str(exc)) from exc
+    except Exception as exc:
+        raise OnboardingError(name, f"{type(exc).__name__}: {exc}") from exc
 
 
 def require_connections(tenant: Tenant) -> None:
@@ -206,7 +206,7 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
     report = progress or (lambda done, total, msg: None)
     total = float(len(STEPS))
     report(0, total, f"validating {request.slug}")
-    tenant = _step("validate")(to_tenant, request)
+    tenant = _step("validate", to_tenant, request)
     with pipeline_lock(paths, what="onboarding"):
         existing = load_tenants(paths.tenants_file)
         before = existing.get(tenant.slug)
@@ -216,19 +216,19 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
             return _result(tenant, paths, changed=False, added=[], removed=[], request=request)
         if tenant.live:  # part of validation: nothing is written before the credentials work
             report(0.5, total, f"checking the live connection(s): {', '.join(tenant.live)}")
-            _step("check_connection")(require_connections, tenant)
+            _step("check_connection", require_connections, tenant)
         paths.ensure()
         with _restore_point(paths, tenant.slug):
             report(1, total, f"landing {', '.join(tenant.connectors)} ({request.days} days)")
-            _step("land")(ingest_all, tenant, paths)
+            _step("land", ingest_all, tenant, paths)
             report(2, total, "building the tenant's models (dbt)")
-            _step("transform")(steps.transform, tenant, paths)
+            _step("transform", steps.transform, tenant, paths)
             report(3, total, "generating the semantic config")
-            _step("semantics")(steps.semantics, tenant, paths)
+            _step("semantics", steps.semantics, tenant, paths)
             report(4, total, "registering the tenant in tenants.yaml")
-            _step("register")(upsert_tenant, paths.tenants_file, tenant)
+            _step("register", upsert_tenant, paths.tenants_file, tenant)
             report(5, total, "publishing for the server")
-            _step("publish")(steps.publish, paths, report_none, {tenant.slug})
+            _step("publish", steps.publish, paths, report_none, {tenant.slug})
     result = _result(tenant, paths, changed=True, added=sorted(set(tenant.connectors) - before_sources),
                      removed=sorted(before_sources - set(tenant.connectors)), request=request)
     report(total, total, f"{tenant.slug} onboarded: {len(result.metrics)} metrics available")
@@ -243,7 +243,7 @@ def _result(tenant: Tenant, paths: Paths, changed: bool, added: list[str], remov
     tables = []
     with duckdb.connect(str(paths.tenant_db(tenant.slug)), read_only=True) as con:
         for name, spec in sorted(config["tables"].items()):
-            rows = con.execute(f'select count(*) from {spec["schema"]}."{spec["table"]}"').fetchone()[0]
+            rows = con.execute(f'select count(*) from {spec["schema"]}."{spec["table"]}"').fetchall()[0][0]
             tables.append(BuiltTable(table=spec["table"], rows=rows))
     token = token_id = None
     if request.create_token:

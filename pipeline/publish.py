@@ -69,7 +69,7 @@ def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[
             shutil.copytree(previous / "semantic_configs", tmp / "semantic_configs", dirs_exist_ok=True)
         (tmp / "semantic_configs").mkdir(exist_ok=True)
         target = resolve_target()
-        with duckdb.connect(str(tmp / SERVING_DB), config=target.config()) as con:
+        with target.connect(str(tmp / SERVING_DB)) as con:
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
             with warehouse_lock(paths, shared=True):

@@ -65,15 +65,15 @@ def _manifest_columns(paths: Paths, tenant: str) -> dict[str, dict[str, str]]:
 def _profile(con: duckdb.DuckDBPyConnection, table: str, spec: ModelSpec) -> dict[str, Any]:
     rel = f'analytics."{table}"'
     columns = {r[0]: r[1] for r in con.execute(f"describe {rel}").fetchall()}
-    rows = con.execute(f"select count(*) from {rel}").fetchone()[0]
+    rows = con.execute(f"select count(*) from {rel}").fetchall()[0][0]
     summary = {r[0]: r for r in con.execute(f"summarize {rel}").fetchall()}
     out: dict[str, Any] = {"schema": "analytics", "rows": rows, "columns": columns, "dimensions": {}}
     if spec.time_column:
-        lo, hi = con.execute(f'select min("{spec.time_column}"), max("{spec.time_column}") from {rel}').fetchone()
+        lo, hi = con.execute(f'select min("{spec.time_column}"), max("{spec.time_column}") from {rel}').fetchall()[0]
         out["date_min"] = lo.isoformat() if lo else None
         out["date_max"] = hi.isoformat() if hi else None
     for dim, column in spec.dimensions.items():
-        distinct = con.execute(f'select count(distinct "{column}") from {rel}').fetchone()[0]
+        distinct = con.execute(f'select count(distinct "{column}") from {rel}').fetchall()[0][0]
         info: dict[str, Any] = {"distinct_values": distinct,
                                 "null_share": round(float(summary[column][-1] or 0) / 100, 4) if column in summary else 0.0}
         if 0 < distinct <= LOW_CARDINALITY:
@@ -123,7 +123,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
         col_docs = docs.get(f"{m.prefix}_{m.star}", {})
         joined = bool(m.joins) and "paid_ads" in domains
         # BSL names a joined model's own dimensions with the model's prefix
-        own = (lambda d, name=m.name: f"{name}.{d}") if joined else (lambda d: d)
+        prefix = f"{m.name}." if joined else ""
         dims: dict[str, Any] = {}
         if m.time_column:
             dims["date"] = {"expr": f"_.{m.time_column}", "description": DIMENSION_DESCRIPTIONS["date"],
@@ -131,7 +131,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
             # the untruncated day: date filters and date_range compare days, whatever the time_grain
             dims[DATE_FILTER] = {"expr": f"_.{m.time_column}",
                                  "description": "The day itself, for date filters (internal: use 'date')."}
-            dim_models["date"][m.name] = own("date")
+            dim_models["date"][m.name] = f"{prefix}date"
         for dim, column in m.dimensions.items():
             if dim in hidden:
                 continue
@@ -139,7 +139,7 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
                          "description": descriptions.get(dim) or DIMENSION_DESCRIPTIONS.get(dim) or col_docs.get(column, "")}
             if dim == ATTRIBUTION_FILTER:  # internal: the compiler filters it from the query's attribution_model
                 continue
-            dim_models.setdefault(dim, {})[m.name] = own(dim)
+            dim_models.setdefault(dim, {})[m.name] = f"{prefix}{dim}"
         for dim, field in JOINED_DIMENSIONS.get(m.name, {}).items():
             alias = field.split(".")[0]
             if alias in m.joins and dim not in hidden and joined:
@@ -171,16 +171,16 @@ def build_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_D
 
     metric_catalog: dict[str, Any] = {}
     for name, home in sorted(metric_models.items()):
-        spec = metrics.get(name)
-        dims = sorted(d for d, where in dim_models.items() if any(h in where for h in home))
+        known = metrics.get(name)
+        grouped_by = sorted(d for d, where in dim_models.items() if any(h in where for h in home))
         metric_catalog[name] = {
-            "description": descriptions.get(name) or (spec.description if spec else
+            "description": descriptions.get(name) or (known.description if known else
                                                       semantic_models[home[0]]["measures"][name]["description"]),
-            "kind": spec.kind if spec else "base",
-            "format": spec.format if spec else "number",
+            "kind": known.kind if known else "base",
+            "format": known.format if known else "number",
             "models": home,
-            "dimensions": dims,
-            **({"unit": tenant.business_logic.currency} if spec and spec.format == "currency" else {}),
+            "dimensions": grouped_by,
+            **({"unit": tenant.business_logic.currency} if known and known.format == "currency" else {}),
             **({"inputs": list(RATIO_INPUTS[name])} if name in RATIO_INPUTS else {}),
         }
     dimension_catalog: dict[str, Any] = {}

@@ -11,6 +11,7 @@ so compiling needs no database and the caller decides where and how it runs.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -144,13 +145,15 @@ class TenantSemantics:
                              name=spec["table"], database=spec["schema"])
             for name, spec in self.config["tables"].items()
         }
-        return from_config(self.config["semantic_models"], tables=tables)
+        models: dict[str, Any] = from_config(self.config["semantic_models"], tables=tables)  # BSL is untyped
+        return models
 
     def column_type(self, model: str, dimension: str) -> str:
         field = self.dimensions[dimension]["models"][model].removeprefix(f"{model}.")
         expr = self.config["semantic_models"][model]["dimensions"].get(field, {}).get("expr", "")
         column = expr.removeprefix("_.")
-        return self.config["tables"][model]["columns"].get(column, "VARCHAR")
+        ctype: str = self.config["tables"][model]["columns"].get(column, "VARCHAR")
+        return ctype
 
     def compile_model_field(self, model: str, kind: str, field: str) -> str:
         """SQL exercising one measure or dimension (used to validate a config before it is written)."""
@@ -158,7 +161,8 @@ class TenantSemantics:
         if kind == "dimension" and self.config["semantic_models"][model].get("joins"):
             field = f"{model}.{field}"
         q = m.query(measures=[field], limit=1) if kind == "measure" else m.query(dimensions=[field], limit=1)
-        return q.sql()
+        sql: str = q.sql()
+        return sql
 
     # ---- the governed query ------------------------------------------------------------------------
     def check_names(self, spec: QuerySpec) -> None:
@@ -297,7 +301,8 @@ class TenantSemantics:
         """An internal dimension as BSL names it (a model with joins prefixes its own dimensions)."""
         return f"{model}.{name}" if self.config["semantic_models"][model].get("joins") else name
 
-    def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any]:
+    def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any] | Callable[[Any], Any]:
+        """A BSL filter: a field/operator/value mapping, or a predicate over the table for (not) in."""
         if f.field == "date":
             fields = {**fields, "date": self._day_field(model)}
         ctype = self.column_type(model, f.field).upper()
@@ -360,7 +365,7 @@ def _checked(value: Scalar, ctype: str, field: str) -> Any:
     return value
 
 
-def _in_list(field: str, values: list[Any], ctype: str, negate: bool) -> Any:
+def _in_list(field: str, values: list[Any], ctype: str, negate: bool) -> Callable[[Any], Any]:
     """An in / not in filter as one list literal, ``list_contains([...], field)``: a thousand values are one
     expression node, not a thousand, so compiling stays fast (N OR-ed or IN terms cost ibis' rewrites
     time quadratic-ish in N). The SQL semantics are IN's: a null field matches neither."""
