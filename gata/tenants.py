@@ -41,8 +41,10 @@ class BusinessLogic(BaseModel):
     session_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
     attribution_model: AttributionModel = Field(
         default="first_touch", description="the model answers use unless a query names another")
-    attribution: AttributionSettings = Field(default_factory=AttributionSettings,
-                                             description="lookback, time-decay half-life, channel and platform maps")
+    attribution: AttributionSettings = Field(
+        default_factory=AttributionSettings,
+        description="lookback, time-decay half-life, channel and platform maps",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -73,8 +75,10 @@ class MockData(BaseModel):
     def _dates_in_window(self) -> MockData:
         check_date(self.end_date, "end_date")
         if self.start_date < EARLIEST_DATE:
-            raise ValueError(f"end_date {self.end_date} minus {self.days} days starts on {self.start_date}, before "
-                             f"{EARLIEST_DATE}: use fewer days or a later end_date")
+            raise ValueError(
+                f"end_date {self.end_date} minus {self.days} days starts on {self.start_date}, before "
+                f"{EARLIEST_DATE}: use fewer days or a later end_date"
+            )
         return self
 
 
@@ -187,7 +191,10 @@ def parse_tenants(raw: object, source: str = "tenants.yaml") -> dict[str, Tenant
     """Validate an already-parsed tenants document; used for files and onboarding requests."""
     if not isinstance(raw, dict) or not isinstance(raw.get("tenants"), dict):
         raise ConfigError(f"{source} must be a mapping with a top-level 'tenants:' mapping of slug -> tenant")
-    data: dict[str, Any] = {**{k: v for k, v in raw.items() if k != "tenants"}, "tenants": {}}  # unknown keys are refused
+    data: dict[str, Any] = {
+        **{k: v for k, v in raw.items() if k != "tenants"},
+        "tenants": {},
+    }  # unknown keys are refused
     for slug, body in raw["tenants"].items():
         if not isinstance(body, dict):
             raise ConfigError(f"{source} is invalid:\n  tenant {slug!r}: must be a mapping of fields")
@@ -219,7 +226,9 @@ def _reject_duplicate_slugs(text: str, path: Path) -> None:
     class _Strict(yaml.SafeLoader):
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    def construct_mapping(
+        loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=deep)

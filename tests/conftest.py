@@ -64,7 +64,9 @@ def write_tenants(path: Path, tenants: dict) -> Path:
 def tenant_body(sources: dict[str, list[str]], seed: int = 11, days: int = 5, volume: float = 0.3,
                 conversion_events: list[str] | None = None, end_date: str = "2026-10-31") -> dict:
     analytics = (sources.get("analytics") or [None])[0]
-    events = conversion_events or (["purchase"] if analytics in (None, "google_analytics") else ["Order Completed"])
+    events = conversion_events or (
+        ["purchase"] if analytics in (None, "google_analytics") else ["Order Completed"]
+    )
     return {"name": "Test tenant", "sources": sources,
             "business_logic": {"currency": "USD", "conversion_events": events},
             "mock_data": {"seed": seed, "days": days, "end_date": end_date, "volume": volume}}
@@ -95,12 +97,18 @@ def tenant_db(paths: Paths, tenant: str, read_only: bool = True) -> duckdb.DuckD
 DEMO_DAYS = 14
 
 
-def run_gata(*args: str, env: dict[str, str], check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_gata(
+    *args: str, env: dict[str, str], check: bool = True, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """The real CLI in a child process, as a user runs it."""
     gata = Path(sys.executable).with_name("gata")
-    proc = subprocess.run([str(gata), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    proc = subprocess.run(
+        [str(gata), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"gata {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(
+            f"gata {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 
