@@ -6,19 +6,25 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from gata.errors import GataError
 
+if TYPE_CHECKING:  # for annotations only: the commands import what they run, so `gata --help` stays fast
+    from gata.tenants import Tenant
+    from pipeline.parallel import Step
+
 CONFIG_ERROR_EXIT = 2  # a configuration or input error: the same status argparse uses for a bad command line
 
 
 def _tenants_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--tenant", metavar="SLUG", help="only this tenant (default: every tenant in tenants.yaml)")
+    p.add_argument(
+        "--tenant", metavar="SLUG", help="only this tenant (default: every tenant in tenants.yaml)"
+    )
 
 
 def _jobs_arg(p: argparse.ArgumentParser) -> None:
@@ -26,7 +32,7 @@ def _jobs_arg(p: argparse.ArgumentParser) -> None:
                    help="tenants run N at a time, each in its own process (default 1)")
 
 
-def _selected_tenants(args: argparse.Namespace):
+def _selected_tenants(args: argparse.Namespace) -> list[Tenant]:
     from gata.tenants import get_tenant, load_tenants
 
     tenants = load_tenants()
@@ -39,7 +45,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     paths = get_paths()
     tenants = load_tenants()
-    info = {
+    info: dict[str, Any] = {
         "gata_home": str(paths.home),
         "tenants_file": str(paths.tenants_file),
         "warehouse": str(paths.warehouse_db),
@@ -75,8 +81,9 @@ def _progress(msg: str) -> None:
     print(msg, flush=True)
 
 
-def _run_per_tenant(args: argparse.Namespace, step: Callable, publish: bool = False) -> int:
-    """Run a step for each selected tenant, ``--jobs`` at a time; one tenant's failure does not stop the others.
+def _run_per_tenant(args: argparse.Namespace, step: Step, publish: bool = False) -> int:
+    """Run a step for each selected tenant, ``--jobs`` at a time; one tenant's failure does not stop the
+    others.
 
     With ``publish``, what succeeded is published for serving once all tenants ran.
     """
@@ -146,12 +153,16 @@ def cmd_onboard(args: argparse.Namespace) -> int:
     from gata.settings import get_paths
     from pipeline.onboarding import OnboardRequest, onboard
 
+    optional: dict[str, Any] = {}  # left out when not given, so the request's defaults apply
+    if args.conversion_events:
+        optional["conversion_events"] = args.conversion_events.split(",")
+    if args.volume:
+        optional["volume"] = args.volume
+    if args.live:
+        optional["live"] = _live_settings(args.live)
     request = OnboardRequest(
         slug=args.slug, name=args.name, sources=[s.strip() for s in args.sources.split(",") if s.strip()],
-        currency=args.currency, days=args.days, create_token=args.token,
-        **({"conversion_events": args.conversion_events.split(",")} if args.conversion_events else {}),
-        **({"volume": args.volume} if args.volume else {}),
-        **({"live": _live_settings(args.live)} if args.live else {}),
+        currency=args.currency, days=args.days, create_token=args.token, **optional,
     )
 
     def progress(done: float, total: float | None, message: str) -> None:
@@ -171,7 +182,10 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
 
     tenant = get_tenant(args.tenant)
     if not tenant.live:
-        print(f"{tenant.slug}: no live connectors (every source uses mock data); add a `live:` block in tenants.yaml")
+        print(
+            f"{tenant.slug}: no live connectors (every source uses mock data); add a `live:` block in "
+            "tenants.yaml"
+        )
         return 0
     checks = check_tenant(tenant, args.connector)
     for c in checks:
@@ -207,8 +221,11 @@ def cmd_health(args: argparse.Namespace) -> int:
                 if s.last_error:
                     print(f"         FAILED since {s.failed_at:%Y-%m-%d %H:%M}: {s.last_error}")
             for d in r.drift:
-                print(f"  drift  {d.connector}.{d.table}: +{d.added_columns} -{d.removed_columns} ~{d.retyped_columns}"
-                      f"{' (current)' if d.current else ''}")
+                print(
+                    f"  drift  {d.connector}.{d.table}: +{d.added_columns} -{d.removed_columns} "
+                    f"~{d.retyped_columns}"
+                    f"{' (current)' if d.current else ''}"
+                )
             if r.last_build:
                 b = r.last_build
                 print(f"  build  {b.status}: models {b.models_pass} ok / {b.models_error} error, "
@@ -258,7 +275,9 @@ def cmd_scaffold(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gata", description="Governed, tenant-scoped marketing analytics for AI agents.")
+    parser = argparse.ArgumentParser(
+        prog="gata", description="Governed, tenant-scoped marketing analytics for AI agents."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -269,15 +288,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="land tenants' source data into the warehouse (dlt)")
     _tenants_arg(p)
     _jobs_arg(p)
-    p.add_argument("--days", type=int, help="land the last N days up to the end date (default: the tenant's days)")
-    p.add_argument("--end-date", type=date.fromisoformat, help="last day to land, YYYY-MM-DD (default: the tenant's end_date)")
+    p.add_argument(
+        "--days", type=int, help="land the last N days up to the end date (default: the tenant's days)"
+    )
+    p.add_argument(
+        "--end-date",
+        type=date.fromisoformat,
+        help="last day to land, YYYY-MM-DD (default: the tenant's end_date)",
+    )
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("library", help="recompute connector blueprints (schema DNA) from reference landings")
     p.add_argument("--write", action="store_true", help="write ingestion/connector_blueprints.json")
     p.set_defaults(handler=cmd_library)
 
-    p = sub.add_parser("scaffold", help="regenerate library models from the catalog (and a tenant's DNA routing)")
+    p = sub.add_parser(
+        "scaffold", help="regenerate library models from the catalog (and a tenant's DNA routing)"
+    )
     _tenants_arg(p)
     p.set_defaults(handler=cmd_scaffold)
 
@@ -286,12 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     _jobs_arg(p)
     p.set_defaults(handler=cmd_transform)
 
-    p = sub.add_parser("semantics", help="write tenants' semantic configs (boring-semantic-layer YAML) and publish")
+    p = sub.add_parser(
+        "semantics", help="write tenants' semantic configs (boring-semantic-layer YAML) and publish"
+    )
     _tenants_arg(p)
     _jobs_arg(p)
     p.set_defaults(handler=cmd_semantics)
 
-    p = sub.add_parser("replay", help="rebuild a tenant's reporting layer from raw payloads after a logic change")
+    p = sub.add_parser(
+        "replay", help="rebuild a tenant's reporting layer from raw payloads after a logic change"
+    )
     _tenants_arg(p)
     _jobs_arg(p)
     p.set_defaults(handler=cmd_replay)
@@ -299,23 +330,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="the daily job: land the newest days, build what changed, publish")
     _tenants_arg(p)
     _jobs_arg(p)
-    p.add_argument("--days", type=int, default=1, help="new days to land after the last landed day (default 1)")
+    p.add_argument(
+        "--days", type=int, default=1, help="new days to land after the last landed day (default 1)"
+    )
     p.add_argument("--lookback", type=int, default=1,
                    help="landed days to land again for late data (default 1, the last landed day)")
     p.set_defaults(handler=cmd_refresh)
 
-    p = sub.add_parser("onboard", help="onboard a tenant end to end (the same path as the onboard_tenant tool)")
+    p = sub.add_parser(
+        "onboard", help="onboard a tenant end to end (the same path as the onboard_tenant tool)"
+    )
     p.add_argument("slug")
     p.add_argument("--name", required=True)
-    p.add_argument("--sources", required=True, help="comma-separated connector keys, e.g. tiktok_ads,woocommerce,amplitude")
+    p.add_argument(
+        "--sources",
+        required=True,
+        help="comma-separated connector keys, e.g. tiktok_ads,woocommerce,amplitude",
+    )
     p.add_argument("--currency", default="USD")
     p.add_argument("--conversion-events", help="comma-separated analytics events that convert a session")
     p.add_argument("--days", type=int, default=90)
     p.add_argument("--volume", type=float)
     p.add_argument("--token", action="store_true", help="also create an MCP token for the tenant")
-    p.add_argument("--live", action="append", metavar="CONNECTOR:KEY=VALUE,...",
-                   help="read this connector from a real account, e.g. shopify:shop_domain=acme.myshopify.com "
-                   "(repeatable; secrets come from the environment or .dlt/secrets.toml)")
+    p.add_argument(
+        "--live",
+        action="append",
+        metavar="CONNECTOR:KEY=VALUE,...",
+        help="read this connector from a real account, e.g. shopify:shop_domain=acme.myshopify.com "
+        "(repeatable; secrets come from the environment or .dlt/secrets.toml)",
+    )
     p.set_defaults(handler=cmd_onboard)
 
     p = sub.add_parser("check-connection", help="try each live connector's credentials; say what works, "
@@ -324,7 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--connector", help="only this connector (default: every live connector of the tenant)")
     p.set_defaults(handler=cmd_check_connection)
 
-    p = sub.add_parser("health", help="pipeline health per tenant: loads, drift, last build, tables, freshness")
+    p = sub.add_parser(
+        "health", help="pipeline health per tenant: loads, drift, last build, tables, freshness"
+    )
     _tenants_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_health)
@@ -343,15 +388,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except GataError as exc:  # every configuration or input error exits 2 (the README says so)
         print(f"error: {exc}", file=sys.stderr)
         return CONFIG_ERROR_EXIT
-    except ValidationError as exc:  # options that break a request's declared limits (e.g. gata onboard --days 0)
-        print("error: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5]),
-              file=sys.stderr)
+    except (
+        ValidationError
+    ) as exc:  # options that break a request's declared limits (e.g. gata onboard --days 0)
+        print(
+            "error: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5]),
+            file=sys.stderr,
+        )
         return CONFIG_ERROR_EXIT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -12,8 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from gata.settings import PROJECT_ROOT, get_paths
+
+if TYPE_CHECKING:
+    from gata.tokens import TokenStore
 
 DEFAULT_PORT = 8765
 
@@ -22,25 +26,41 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser("serve", help="serve the MCP server (HTTP by default; stdio for Claude Desktop)",
                        description="Serve GATA's MCP server. Over HTTP the bearer token decides each call's "
                                    "tenant; over stdio, --tenant or --admin does.")
-    p.add_argument("--transport", choices=["http", "sse", "stdio"], default="http",
-                   help="http (streamable HTTP at /mcp; SSE at /sse is served too), sse, or stdio (default: http)")
+    p.add_argument(
+        "--transport",
+        choices=["http", "sse", "stdio"],
+        default="http",
+        help="http (streamable HTTP at /mcp; SSE at /sse is served too), sse, or stdio (default: http)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="HTTP address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default: {DEFAULT_PORT})")
-    p.add_argument("--allowed-host", action="append", metavar="NAME[:PORT]", default=None,
-                   help="HTTP: also answer requests addressed to this host name (a reverse proxy's or LAN name; "
-                        "any port unless given). localhost, 127.0.0.1 and [::1] are always allowed. Repeatable; "
-                        "default from env GATA_ALLOWED_HOSTS (comma-separated)")
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME[:PORT]",
+        default=None,
+        help="HTTP: also answer requests addressed to this host name (a reverse proxy's or LAN name; "
+        "any port unless given). localhost, 127.0.0.1 and [::1] are always allowed. Repeatable; "
+        "default from env GATA_ALLOWED_HOSTS (comma-separated)",
+    )
     p.add_argument("--allowed-origin", action="append", metavar="SCHEME://HOST[:PORT]", default=None,
                    help="HTTP: also accept browser requests from this origin (e.g. https://bi.example.com). "
                         "Repeatable; default from env GATA_ALLOWED_ORIGINS (comma-separated)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--tenant", metavar="SLUG", help="stdio only: serve this tenant")
     who.add_argument("--admin", action="store_true", help="stdio only: serve every tenant, with onboarding")
-    p.add_argument("--query-timeout", type=float, default=float(os.environ.get("GATA_QUERY_TIMEOUT_SECONDS", "30")),
-                   help="seconds before a query is cancelled (default 30, env GATA_QUERY_TIMEOUT_SECONDS)")
-    p.add_argument("--max-response-bytes", type=int,
-                   default=int(os.environ.get("GATA_MAX_RESPONSE_BYTES", "1000000")),
-                   help="cap on a query's rows in bytes of JSON (default 1000000, env GATA_MAX_RESPONSE_BYTES)")
+    p.add_argument(
+        "--query-timeout",
+        type=float,
+        default=float(os.environ.get("GATA_QUERY_TIMEOUT_SECONDS", "30")),
+        help="seconds before a query is cancelled (default 30, env GATA_QUERY_TIMEOUT_SECONDS)",
+    )
+    p.add_argument(
+        "--max-response-bytes",
+        type=int,
+        default=int(os.environ.get("GATA_MAX_RESPONSE_BYTES", "1000000")),
+        help="cap on a query's rows in bytes of JSON (default 1000000, env GATA_MAX_RESPONSE_BYTES)",
+    )
     p.set_defaults(handler=serve)
 
     t = sub.add_parser("token", help="create, list or revoke MCP bearer tokens (HTTP scope)")
@@ -97,9 +117,24 @@ def _ensure_published() -> bool:
 
 
 def claude_desktop_config(tenant: str) -> dict[str, object]:
-    return {"mcpServers": {f"gata-{tenant}": {
-        "command": "uv",
-        "args": ["--directory", str(PROJECT_ROOT), "run", "gata", "serve", "--transport", "stdio", "--tenant", tenant]}}}
+    return {
+        "mcpServers": {
+            f"gata-{tenant}": {
+                "command": "uv",
+                "args": [
+                    "--directory",
+                    str(PROJECT_ROOT),
+                    "run",
+                    "gata",
+                    "serve",
+                    "--transport",
+                    "stdio",
+                    "--tenant",
+                    tenant,
+                ],
+            }
+        }
+    }
 
 
 def _banner(args: argparse.Namespace, tenants: list[str], version: str) -> None:
@@ -109,11 +144,15 @@ def _banner(args: argparse.Namespace, tenants: list[str], version: str) -> None:
         lines.append(f"  stdio, scope: {'admin' if args.admin else 'tenant ' + args.tenant}")
     else:
         base = f"http://{args.host}:{args.port}"
-        lines += [f"  streamable HTTP: {base}/mcp    SSE: {base}/sse    health: {base}/health",
-                  f"  REST: {base}/api/v1 (OpenAPI: {base}/api/v1/openapi.json)    Prometheus: {base}/metrics (admin)",
-                  f"  create a token:  uv run gata token create --tenant {example}   (or --admin)",
-                  f"  MCP Inspector:   npx @modelcontextprotocol/inspector, transport Streamable HTTP, URL {base}/mcp,",
-                  "                   header 'Authorization: Bearer <token>'"]
+        lines += [
+            f"  streamable HTTP: {base}/mcp    SSE: {base}/sse    health: {base}/health",
+            (f"  REST: {base}/api/v1 (OpenAPI: {base}/api/v1/openapi.json)    "
+             f"Prometheus: {base}/metrics (admin)"),
+            f"  create a token:  uv run gata token create --tenant {example}   (or --admin)",
+            ("  MCP Inspector:   npx @modelcontextprotocol/inspector, transport Streamable HTTP, "
+             f"URL {base}/mcp,"),
+            "                   header 'Authorization: Bearer <token>'",
+        ]
     lines += ["  Claude Desktop (stdio), in claude_desktop_config.json:",
               *("    " + line for line in json.dumps(claude_desktop_config(example), indent=2).splitlines())]
     _err(*lines)
@@ -129,15 +168,21 @@ def serve(args: argparse.Namespace) -> int:
         _err("error: a stdio server serves one scope: add --tenant SLUG (or --admin)")
         return 2
     if not stdio and (args.tenant or args.admin):
-        _err("error: over HTTP each request's bearer token decides its tenant; --tenant/--admin apply to stdio. "
-             "Create a token with `gata token create --tenant SLUG`.")
+        _err(
+            "error: over HTTP each request's bearer token decides its tenant; --tenant/--admin apply to "
+            "stdio. "
+            "Create a token with `gata token create --tenant SLUG`."
+        )
         return 2
     from gata.errors import ConfigError
     from mcp_server.hosts import ENV_HOSTS, ENV_ORIGINS, HostPolicy, from_env
 
     try:
-        policy = HostPolicy.build(args.host, args.allowed_host if args.allowed_host is not None else from_env(ENV_HOSTS),
-                                  args.allowed_origin if args.allowed_origin is not None else from_env(ENV_ORIGINS))
+        policy = HostPolicy.build(
+            args.host,
+            args.allowed_host if args.allowed_host is not None else from_env(ENV_HOSTS),
+            args.allowed_origin if args.allowed_origin is not None else from_env(ENV_ORIGINS),
+        )
     except ConfigError as exc:
         _err(f"error: {exc}")
         return 2
@@ -159,12 +204,14 @@ def serve(args: argparse.Namespace) -> int:
         return 0
     import uvicorn
 
-    uvicorn.run(http_app(mcp, args.host, args.port, policy), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(
+        http_app(mcp, args.host, args.port, policy), host=args.host, port=args.port, log_level="warning"
+    )
     return 0
 
 
 # ---- tokens ------------------------------------------------------------------------------------------
-def _store():
+def _store() -> TokenStore:
     from gata.tokens import TokenStore
 
     return TokenStore(get_paths().ensure().tokens_file)
@@ -181,7 +228,10 @@ def token_create(args: argparse.Namespace) -> int:
             from gata.tenants import load_tenants
 
             if args.tenant not in load_tenants():
-                _err(f"warning: {args.tenant!r} is not in tenants.yaml (yet); the token works once it is published")
+                _err(
+                    f"warning: {args.tenant!r} is not in tenants.yaml (yet); the token works once it is "
+                    "published"
+                )
         except Exception as exc:  # noqa: BLE001 - a broken tenants.yaml must not block token management
             _err(f"warning: could not read tenants.yaml ({exc}); creating the token anyway")
     token_id, token = _store().create(tenant=args.tenant, admin=args.admin, note=args.note)

@@ -81,11 +81,20 @@ class AttributionSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    lookback_days: int = Field(default=30, ge=1, le=365,
-                               description="sessions up to this many days before an order are its touchpoints")
-    half_life_days: float = Field(default=7.0, gt=0, le=365, description="time_decay: credit halves every this many days")
-    channel_rules: list[ChannelRule] = Field(default_factory=lambda: list(DEFAULT_CHANNEL_RULES), min_length=1,
-                                             description="ordered; the first match wins, no match is 'other'")
+    lookback_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="sessions up to this many days before an order are its touchpoints",
+    )
+    half_life_days: float = Field(
+        default=7.0, gt=0, le=365, description="time_decay: credit halves every this many days"
+    )
+    channel_rules: list[ChannelRule] = Field(
+        default_factory=lambda: list(DEFAULT_CHANNEL_RULES),
+        min_length=1,
+        description="ordered; the first match wins, no match is 'other'",
+    )
     source_platforms: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SOURCE_PLATFORMS),
                                              description="utm_source of paid traffic -> ad connector")
 

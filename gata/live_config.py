@@ -60,7 +60,9 @@ class LiveConnector(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    base_url: HttpUrl | None = Field(default=None, description="API root override (sandbox, proxy, test fake)")
+    base_url: HttpUrl | None = Field(
+        default=None, description="API root override (sandbox, proxy, test fake)"
+    )
     lookback_days: int | None = Field(default=None, ge=0, le=90,
                                       description="days re-fetched before the cursor (late-arriving metrics)")
     page_size: int | None = Field(default=None, ge=1, le=10_000)
@@ -98,7 +100,9 @@ class LiveConnector(BaseModel):
         unknown = sorted(given - set(required) - set(optional))
         if unknown:
             allowed = ", ".join([*required, *optional, "base_url", "lookback_days", "page_size"])
-            raise ValueError(f"{connector}: {', '.join(unknown)} not used by this connector; allowed: {allowed}")
+            raise ValueError(
+                f"{connector}: {', '.join(unknown)} not used by this connector; allowed: {allowed}"
+            )
         missing = [k for k in required if k not in given]
         if missing:
             raise ValueError(f"{connector}: missing {', '.join(missing)} (the account to read)")

@@ -56,7 +56,8 @@ class Paths:
         return self.dbt_dir / "tenants"
 
     def dbt_target(self, slug: str) -> Path:
-        """dbt's target per tenant: builds of different tenants run at once and each reads its own run_results."""
+        """dbt's target per tenant: builds of different tenants run at once and each reads its own
+        run_results."""
         return self.dbt_dir / "target" / slug
 
     @property
@@ -102,5 +103,7 @@ class Paths:
 def get_paths() -> Paths:
     """Resolve paths from the environment at call time (never cached: tests switch homes)."""
     home = Path(os.environ.get("GATA_HOME") or PROJECT_ROOT / ".gata").expanduser().resolve()
-    tenants = Path(os.environ.get("GATA_TENANTS_FILE") or PROJECT_ROOT / "tenants.yaml").expanduser().resolve()
+    tenants = (
+        Path(os.environ.get("GATA_TENANTS_FILE") or PROJECT_ROOT / "tenants.yaml").expanduser().resolve()
+    )
     return Paths(home=home, tenants_file=tenants)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -40,8 +41,10 @@ class BusinessLogic(BaseModel):
     session_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
     attribution_model: AttributionModel = Field(
         default="first_touch", description="the model answers use unless a query names another")
-    attribution: AttributionSettings = Field(default_factory=AttributionSettings,
-                                             description="lookback, time-decay half-life, channel and platform maps")
+    attribution: AttributionSettings = Field(
+        default_factory=AttributionSettings,
+        description="lookback, time-decay half-life, channel and platform maps",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -72,8 +75,10 @@ class MockData(BaseModel):
     def _dates_in_window(self) -> MockData:
         check_date(self.end_date, "end_date")
         if self.start_date < EARLIEST_DATE:
-            raise ValueError(f"end_date {self.end_date} minus {self.days} days starts on {self.start_date}, before "
-                             f"{EARLIEST_DATE}: use fewer days or a later end_date")
+            raise ValueError(
+                f"end_date {self.end_date} minus {self.days} days starts on {self.start_date}, before "
+                f"{EARLIEST_DATE}: use fewer days or a later end_date"
+            )
         return self
 
 
@@ -93,7 +98,7 @@ class SourceMix(BaseModel):
         cat = catalog()
         for domain in ("paid_ads", "ecommerce", "analytics"):
             keys: list[str] = getattr(self, domain)
-            allowed = ", ".join(cat.by_domain(domain))  # type: ignore[arg-type]
+            allowed = ", ".join(cat.by_domain(domain))
             for key in keys:
                 if key not in cat.connectors:
                     raise ValueError(f"{domain}: unknown connector {key!r}; allowed in {domain}: {allowed}")
@@ -149,7 +154,7 @@ class TenantsFile(BaseModel):
     tenants: dict[str, Tenant]
 
 
-def _format_errors(exc: ValidationError, raw: dict) -> str:
+def _format_errors(exc: ValidationError, raw: dict[str, Any]) -> str:
     lines = []
     for err in exc.errors():
         loc = [str(p) for p in err["loc"]]
@@ -186,7 +191,10 @@ def parse_tenants(raw: object, source: str = "tenants.yaml") -> dict[str, Tenant
     """Validate an already-parsed tenants document; used for files and onboarding requests."""
     if not isinstance(raw, dict) or not isinstance(raw.get("tenants"), dict):
         raise ConfigError(f"{source} must be a mapping with a top-level 'tenants:' mapping of slug -> tenant")
-    data: dict = {**{k: v for k, v in raw.items() if k != "tenants"}, "tenants": {}}  # unknown keys are refused
+    data: dict[str, Any] = {
+        **{k: v for k, v in raw.items() if k != "tenants"},
+        "tenants": {},
+    }  # unknown keys are refused
     for slug, body in raw["tenants"].items():
         if not isinstance(body, dict):
             raise ConfigError(f"{source} is invalid:\n  tenant {slug!r}: must be a mapping of fields")
@@ -218,8 +226,10 @@ def _reject_duplicate_slugs(text: str, path: Path) -> None:
     class _Strict(yaml.SafeLoader):
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set = set()
+    def construct_mapping(
+        loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Any, Any]:
+        seen: set[Any] = set()
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=deep)
             if key in seen:

@@ -32,8 +32,11 @@ def tenant_entry(tenant: Tenant) -> CommentedMap:
     """A tenant as tenants.yaml writes it (source lists in flow style, like the hand-written ones)."""
     body = CommentedMap()
     body["name"] = tenant.name
-    body["sources"] = CommentedMap((d, _flow(list(getattr(tenant.sources, d))))
-                                   for d in ("paid_ads", "ecommerce", "analytics") if getattr(tenant.sources, d))
+    body["sources"] = CommentedMap(
+        (d, _flow(list(getattr(tenant.sources, d))))
+        for d in ("paid_ads", "ecommerce", "analytics")
+        if getattr(tenant.sources, d)
+    )
     logic = tenant.business_logic.model_dump(exclude={"attribution"})
     attribution = tenant.business_logic.attribution.model_dump(exclude_defaults=True)
     if attribution:  # only what the tenant overrides: the defaults live in gata/attribution.py

@@ -21,7 +21,12 @@ from gata import clock
 FRESHNESS_THRESHOLD_HOURS = 36.0
 STAR_TABLES = ("fct_{t}__ad_performance", "fct_{t}__orders", "fct_{t}__sessions", "fct_{t}__events",
                "dim_{t}__campaigns", "dim_{t}__users")
-STAR_DATES = {"ad_performance": "report_date", "orders": "order_date", "sessions": "session_date", "events": "event_date"}
+STAR_DATES = {
+    "ad_performance": "report_date",
+    "orders": "order_date",
+    "sessions": "session_date",
+    "events": "event_date",
+}
 
 
 class SourceLoad(BaseModel):
@@ -30,9 +35,14 @@ class SourceLoad(BaseModel):
     load_id: str | None = Field(description="dlt load id of that landing (lineage on every row).")
     rows: int = Field(description="Rows landed by that load, over all its tables.")
     days_landed: str | None = Field(default=None, description="Date range that load covered.")
-    last_error: str | None = Field(default=None, description=(
-        "Why the latest attempt failed, when it failed after the last success (a live source's revoked token, "
-        "missing permission, unreachable API); the connector's last landed data is still served."))
+    last_error: str | None = Field(
+        default=None,
+        description=(
+            "Why the latest attempt failed, when it failed after the last success (a live source's revoked "
+            "token, "
+            "missing permission, unreachable API); the connector's last landed data is still served."
+        ),
+    )
     failed_at: datetime | None = Field(default=None, description="When that failed attempt finished.")
 
 
@@ -89,7 +99,7 @@ class HealthReport(BaseModel):
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                            [schema, table]).fetchone()[0])
+                            [schema, table]).fetchall()[0][0])
 
 
 def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | None = None,
@@ -105,21 +115,32 @@ def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | N
             "arg_max(error, finished_at) filter (status = 'failed') from platform.load_history "
             "where tenant_slug = ? group by connector order by connector", [tenant]).fetchall():
             failed = failed_at is not None and (finished is None or failed_at > finished)
-            sources.append(SourceLoad(connector=connector, last_load_at=finished, load_id=load_id,
-                                      rows=sum(json.loads(rows_json or "{}").values()),
-                                      days_landed=f"{start} .. {end}" if start else None,
-                                      last_error=error if failed else None, failed_at=failed_at if failed else None))
+            sources.append(
+                SourceLoad(
+                    connector=connector,
+                    last_load_at=finished,
+                    load_id=load_id,
+                    rows=sum(json.loads(rows_json or "{}").values()),
+                    days_landed=f"{start} .. {end}" if start else None,
+                    last_error=error if failed else None,
+                    failed_at=failed_at if failed else None,
+                )
+            )
     drift: list[DriftEvent] = []
     if _has_table(con, "platform", "schema_dna_history"):
         rows = con.execute(
-            "with h as (select *, row_number() over (partition by connector, table_name order by seen_at desc) as rn "
+            "with h as (select *, row_number() over (partition by connector, table_name order by seen_at "
+            "desc) as rn "
             "from platform.schema_dna_history where tenant_slug = ?) "
-            "select connector, table_name, seen_at, load_id, added_columns, removed_columns, retyped_columns, "
+            "select connector, table_name, seen_at, load_id, added_columns, removed_columns, "
+            "retyped_columns, "
             "status, dna_hash, (select dna_hash from h h2 where h2.connector = h.connector and "
             "h2.table_name = h.table_name and h2.rn = 1) as latest_dna "
             "from h where status = 'drift' "
             "qualify row_number() over (partition by connector, table_name, dna_hash order by seen_at) = 1 "
-            "order by seen_at desc limit 50", [tenant]).fetchall()
+            "order by seen_at desc limit 50",
+            [tenant],
+        ).fetchall()
         for connector, table, seen, load_id, added, removed, retyped, _status, dna_hash, latest in rows:
             drift.append(DriftEvent(connector=connector, table=table, seen_at=seen, load_id=load_id,
                                     added_columns=list(added or []), removed_columns=list(removed or []),
@@ -131,10 +152,15 @@ def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | N
             "tests_fail, tests_warn, tests_skip from platform.obs_invocations where tenant_slug = ? "
             "and command = 'build' order by finished_at desc limit 1", [tenant]).fetchone()
         if row:
-            failures = [f"{rt} {name}: {status}{(' - ' + msg[:200]) if msg else ''}" for rt, name, status, msg in
-                        con.execute("select resource_type, node_name, status, message from platform.obs_node_results "
-                                    "where invocation_id = ? and status in ('error', 'fail', 'runtime error') "
-                                    "order by node_name", [row[0]]).fetchall()]
+            failures = [
+                f"{rt} {name}: {status}{(' - ' + msg[:200]) if msg else ''}"
+                for rt, name, status, msg in con.execute(
+                    "select resource_type, node_name, status, message from platform.obs_node_results "
+                    "where invocation_id = ? and status in ('error', 'fail', 'runtime error') "
+                    "order by node_name",
+                    [row[0]],
+                ).fetchall()
+            ]
             build = BuildStatus(invocation_id=row[0], finished_at=row[1], status=row[2], models_pass=row[3],
                                 models_error=row[4], models_skip=row[5], tests_pass=row[6], tests_fail=row[7],
                                 tests_warn=row[8], tests_skip=row[9], failures=failures)
@@ -147,10 +173,16 @@ def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | N
         kind = name.split("__", 1)[1]
         date_col = STAR_DATES.get(kind)
         if date_col:
-            rows, lo, hi = con.execute(f'select count(*), min("{date_col}"), max("{date_col}") from analytics."{name}"').fetchone()
+            rows, lo, hi = con.execute(
+                f'select count(*), min("{date_col}"), max("{date_col}") from analytics."{name}"'
+            ).fetchall()[0]
         else:
-            rows, lo, hi = con.execute(f'select count(*), null, null from analytics."{name}"').fetchone()
-        tables.append(StarTable(table=name, rows=rows, date_min=str(lo) if lo else None, date_max=str(hi) if hi else None))
+            rows, lo, hi = con.execute(f'select count(*), null, null from analytics."{name}"').fetchall()[0]
+        tables.append(
+            StarTable(
+                table=name, rows=rows, date_min=str(lo) if lo else None, date_max=str(hi) if hi else None
+            )
+        )
         if hi and (latest_date is None or str(hi) > latest_date):
             latest_date = str(hi)
     last_load = max((s.last_load_at for s in sources if s.last_load_at), default=None)
@@ -162,36 +194,60 @@ def tenant_health(con: duckdb.DuckDBPyConnection, tenant: str, now: datetime | N
                         last_build=build, tables=tables, freshness=freshness)
 
 
-def _overall(sources: list[SourceLoad], drift: list[DriftEvent], build: BuildStatus | None,
-             tables: list[StarTable], freshness: Freshness) -> tuple[Literal["healthy", "degraded", "failing"], str]:
+def _overall(
+    sources: list[SourceLoad],
+    drift: list[DriftEvent],
+    build: BuildStatus | None,
+    tables: list[StarTable],
+    freshness: Freshness,
+) -> tuple[Literal["healthy", "degraded", "failing"], str]:
     if not any(s.last_load_at for s in sources):
         return "failing", "no successful load recorded: run `gata build` (or onboard the tenant)"
     if build is None:
         return "failing", "data landed but never built: run `gata transform`"
     if build.models_error:
-        return "failing", f"last build failed: {build.models_error} model(s) errored ({'; '.join(build.failures[:3])})"
+        return (
+            "failing",
+            f"last build failed: {build.models_error} model(s) errored ({'; '.join(build.failures[:3])})",
+        )
     if not tables:
         return "failing", "no star tables published for this tenant"
-    problems = [f"{s.connector}: last load failed, serving its data of {s.days_landed or 'no day'}: {s.last_error}"
-                for s in sources if s.last_error]
+    problems = [
+        f"{s.connector}: last load failed, serving its data of {s.days_landed or 'no day'}: {s.last_error}"
+        for s in sources
+        if s.last_error
+    ]
     if build.tests_fail:
         problems.append(f"{build.tests_fail} data test(s) failed in the last build")
     current = [d for d in drift if d.current]
     if current:
-        problems.append("schema drift in " + ", ".join(f"{d.connector}.{d.table} (+{','.join(d.added_columns) or '-'}"
-                                                        f" -{','.join(d.removed_columns) or '-'})" for d in current[:3]))
+        problems.append(
+            "schema drift in "
+            + ", ".join(
+                f"{d.connector}.{d.table} (+{','.join(d.added_columns) or '-'}"
+                f" -{','.join(d.removed_columns) or '-'})"
+                for d in current[:3]
+            )
+        )
     if freshness.stale:
         problems.append(f"last load {freshness.hours_since_load}h ago exceeds {freshness.threshold_hours}h")
     if problems:
         return "degraded", "; ".join(problems)
-    return "healthy", (f"all {len(sources)} source(s) loaded within {freshness.threshold_hours:.0f}h; last build passed "
-                       f"{build.models_pass} models and {build.tests_pass} tests")
+    return "healthy", (
+        f"all {len(sources)} source(s) loaded within {freshness.threshold_hours:.0f}h; last build passed "
+        f"{build.models_pass} models and {build.tests_pass} tests"
+    )
 
 
 def reconciliation(con: duckdb.DuckDBPyConnection, tenant: str) -> dict[str, str]:
     """The reconciliation tests (star figures against raw landed records, per connector) of the
     tenant's last build: test name -> status. Empty when the tenant was never built."""
-    return dict(con.execute(
-        "select node_name, status from platform.obs_node_results where tenant_slug = ? and node_name like 'reconcile_%' "
-        "and invocation_id = (select invocation_id from platform.obs_invocations where tenant_slug = ? "
-        "and command = 'build' order by finished_at desc limit 1) order by node_name", [tenant, tenant]).fetchall())
+    return dict(
+        con.execute(
+            "select node_name, status from platform.obs_node_results where tenant_slug = ? and node_name "
+            "like 'reconcile_%' "
+            "and invocation_id = (select invocation_id from platform.obs_invocations where tenant_slug = ? "
+            "and command = 'build' order by finished_at desc limit 1) order by node_name",
+            [tenant, tenant],
+        ).fetchall()
+    )

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -36,30 +36,47 @@ STEPS = ("validate", "land", "transform", "semantics", "register", "publish")
 
 
 class OnboardRequest(BaseModel):
-    """What an operator (or an agent with admin scope) says about a new client (unknown fields are refused)."""
+    """What an operator (or an agent with admin scope) says about a new client (unknown fields are
+    refused)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    slug: str = Field(max_length=40, description="Tenant slug: lowercase letters, digits, single underscores, "
-                      "e.g. acme_corp.", examples=["acme_corp"])
+    slug: str = Field(
+        max_length=40,
+        description="Tenant slug: lowercase letters, digits, single underscores, e.g. acme_corp.",
+        examples=["acme_corp"],
+    )
     name: str = Field(min_length=1, max_length=MAX_TEXT, description="Display name, e.g. 'Acme Corporation'.")
-    sources: list[str] = Field(min_length=1, description="Connector keys from the catalog, any domain; "
-                               "at most one analytics source.", examples=[["tiktok_ads", "woocommerce", "amplitude"]])
+    sources: list[str] = Field(
+        min_length=1,
+        description="Connector keys from the catalog, any domain; at most one analytics source.",
+        examples=[["tiktok_ads", "woocommerce", "amplitude"]],
+    )
     currency: str = Field(default="USD", description="ISO 4217 currency of the tenant's money.")
     conversion_events: list[str] | None = Field(
-        default=None, description="Analytics events that convert a session (default depends on the analytics source).")
+        default=None,
+        description="Analytics events that convert a session (default depends on the analytics source).",
+    )
     meta_conversion_action_types: list[str] | None = None
     session_timeout_minutes: int = 30
     days: int = Field(default=90, ge=1, le=730, description="Days of history to land.")
-    end_date: date = Field(default_factory=clock.yesterday, description="Last day of history (default: yesterday; mock data is anchored to dates).")
+    end_date: date = Field(
+        default_factory=clock.yesterday,
+        description="Last day of history (default: yesterday; mock data is anchored to dates).",
+    )
     seed: int | None = Field(default=None, description="Mock-data seed (default: derived from the slug).")
     volume: float = Field(default=1.0, gt=0, le=100)
-    create_token: bool = Field(default=False, description="Also create an MCP token scoped to the new tenant.")
+    create_token: bool = Field(
+        default=False, description="Also create an MCP token scoped to the new tenant."
+    )
     live: dict[str, dict[str, Any]] | None = Field(
-        default=None, description="Connectors that read a real account, with their non-secret settings "
-        "(e.g. {'shopify': {'shop_domain': 'acme.myshopify.com'}}); the others use mock data. Secrets are set "
-        "by the operator in the server's environment or .dlt/secrets.toml, never sent here. The connection "
-        "is checked before anything lands.", examples=[{"facebook_ads": {"account_id": "1234567890"}}])
+        default=None,
+        description="Connectors that read a real account, with their non-secret settings "
+        "(e.g. {'shopify': {'shop_domain': 'acme.myshopify.com'}}); the others use mock data. "
+        "Secrets are set by the operator in the server's environment or .dlt/secrets.toml, never sent here. "
+        "The connection is checked before anything lands.",
+        examples=[{"facebook_ads": {"account_id": "1234567890"}}],
+    )
 
     @field_validator("end_date")
     @classmethod
@@ -79,7 +96,9 @@ class OnboardResult(BaseModel):
     removed_sources: list[str]
     tables: list[BuiltTable]
     metrics: list[str]
-    token: str | None = Field(default=None, description="Bearer token for the tenant; shown once, only its hash is stored.")
+    token: str | None = Field(
+        default=None, description="Bearer token for the tenant; shown once, only its hash is stored."
+    )
     token_id: str | None = None
 
 
@@ -98,12 +117,19 @@ def to_tenant(request: OnboardRequest) -> Tenant:
             raise ConfigError(cat_error(key))
         mix[cat.connectors[key].domain].append(key)
     analytics = mix["analytics"][0] if mix["analytics"] else None
-    logic = {"currency": request.currency,
-             "conversion_events": request.conversion_events or DEFAULT_CONVERSION_EVENTS.get(analytics or "", ["purchase"]),
-             "session_timeout_minutes": request.session_timeout_minutes}
+    logic = {
+        "currency": request.currency,
+        "conversion_events": request.conversion_events
+        or DEFAULT_CONVERSION_EVENTS.get(analytics or "", ["purchase"]),
+        "session_timeout_minutes": request.session_timeout_minutes,
+    }
     if request.meta_conversion_action_types:
         logic["meta_conversion_action_types"] = request.meta_conversion_action_types
-    seed = request.seed if request.seed is not None else int.from_bytes(request.slug.encode()[:6].ljust(6, b"_"), "big") % 100_000
+    seed = (
+        request.seed
+        if request.seed is not None
+        else int.from_bytes(request.slug.encode()[:6].ljust(6, b"_"), "big") % 100_000
+    )
     body = {"name": request.name, "sources": {d: v for d, v in mix.items() if v}, "business_logic": logic,
             "mock_data": {"seed": seed, "days": request.days, "end_date": request.end_date.isoformat(),
                           "volume": request.volume}}
@@ -119,8 +145,11 @@ def cat_error(key: str) -> str:
 
     known = sorted(catalog().connectors)
     close = difflib.get_close_matches(key, known, n=2)
-    return (f"onboarding request is invalid: unknown connector {key!r}"
-            + (f" (did you mean {', '.join(close)}?)" if close else "") + f"; known connectors: {', '.join(known)}")
+    return (
+        f"onboarding request is invalid: unknown connector {key!r}"
+        + (f" (did you mean {', '.join(close)}?)" if close else "")
+        + f"; known connectors: {', '.join(known)}"
+    )
 
 
 @contextmanager
@@ -129,8 +158,13 @@ def _restore_point(paths: Paths, tenant: str) -> Iterator[None]:
     with tempfile.TemporaryDirectory(dir=paths.home, prefix=".onboard-") as tmp:
         backup = Path(tmp)
         saved: list[tuple[Path, Path]] = []
-        targets = [paths.warehouse_db, paths.tenant_db(tenant), paths.tenants_file, paths.dbt_tenants_dir / tenant,
-                   paths.semantic_configs_dir / f"{tenant}.yaml"]
+        targets = [
+            paths.warehouse_db,
+            paths.tenant_db(tenant),
+            paths.tenants_file,
+            paths.dbt_tenants_dir / tenant,
+            paths.semantic_configs_dir / f"{tenant}.yaml",
+        ]
         targets += sorted(paths.dlt_dir.glob(f"{tenant}__*")) if paths.dlt_dir.exists() else []
         for i, target in enumerate(targets):
             copy = backup / str(i)
@@ -159,20 +193,20 @@ def _restore_point(paths: Paths, tenant: str) -> Iterator[None]:
             raise
 
 
-def _step(name: str) -> Callable:
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _step(name: str, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
     """Run one step, turning any failure into an OnboardingError naming it."""
-
-    def run(fn: Callable, *args: object) -> object:
-        try:
-            return fn(*args)
-        except OnboardingError:
-            raise
-        except GataError as exc:
-            raise OnboardingError(name, str(exc)) from exc
-        except Exception as exc:
-            raise OnboardingError(name, f"{type(exc).__name__}: {exc}") from exc
-
-    return run
+    try:
+        return fn(*args, **kwargs)
+    except OnboardingError:
+        raise
+    except GataError as exc:
+        raise OnboardingError(name, str(exc)) from exc
+    except Exception as exc:
+        raise OnboardingError(name, f"{type(exc).__name__}: {exc}") from exc
 
 
 def require_connections(tenant: Tenant) -> None:
@@ -206,7 +240,7 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
     report = progress or (lambda done, total, msg: None)
     total = float(len(STEPS))
     report(0, total, f"validating {request.slug}")
-    tenant = _step("validate")(to_tenant, request)
+    tenant = _step("validate", to_tenant, request)
     with pipeline_lock(paths, what="onboarding"):
         existing = load_tenants(paths.tenants_file)
         before = existing.get(tenant.slug)
@@ -216,19 +250,19 @@ def onboard(request: OnboardRequest, paths: Paths, progress: Progress | None = N
             return _result(tenant, paths, changed=False, added=[], removed=[], request=request)
         if tenant.live:  # part of validation: nothing is written before the credentials work
             report(0.5, total, f"checking the live connection(s): {', '.join(tenant.live)}")
-            _step("check_connection")(require_connections, tenant)
+            _step("check_connection", require_connections, tenant)
         paths.ensure()
         with _restore_point(paths, tenant.slug):
             report(1, total, f"landing {', '.join(tenant.connectors)} ({request.days} days)")
-            _step("land")(ingest_all, tenant, paths)
+            _step("land", ingest_all, tenant, paths)
             report(2, total, "building the tenant's models (dbt)")
-            _step("transform")(steps.transform, tenant, paths)
+            _step("transform", steps.transform, tenant, paths)
             report(3, total, "generating the semantic config")
-            _step("semantics")(steps.semantics, tenant, paths)
+            _step("semantics", steps.semantics, tenant, paths)
             report(4, total, "registering the tenant in tenants.yaml")
-            _step("register")(upsert_tenant, paths.tenants_file, tenant)
+            _step("register", upsert_tenant, paths.tenants_file, tenant)
             report(5, total, "publishing for the server")
-            _step("publish")(steps.publish, paths, report_none, {tenant.slug})
+            _step("publish", steps.publish, paths, report_none, {tenant.slug})
     result = _result(tenant, paths, changed=True, added=sorted(set(tenant.connectors) - before_sources),
                      removed=sorted(before_sources - set(tenant.connectors)), request=request)
     report(total, total, f"{tenant.slug} onboarded: {len(result.metrics)} metrics available")
@@ -243,7 +277,7 @@ def _result(tenant: Tenant, paths: Paths, changed: bool, added: list[str], remov
     tables = []
     with duckdb.connect(str(paths.tenant_db(tenant.slug)), read_only=True) as con:
         for name, spec in sorted(config["tables"].items()):
-            rows = con.execute(f'select count(*) from {spec["schema"]}."{spec["table"]}"').fetchone()[0]
+            rows = con.execute(f'select count(*) from {spec["schema"]}."{spec["table"]}"').fetchall()[0][0]
             tables.append(BuiltTable(table=spec["table"], rows=rows))
     token = token_id = None
     if request.create_token:

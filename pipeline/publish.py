@@ -69,7 +69,7 @@ def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[
             shutil.copytree(previous / "semantic_configs", tmp / "semantic_configs", dirs_exist_ok=True)
         (tmp / "semantic_configs").mkdir(exist_ok=True)
         target = resolve_target()
-        with duckdb.connect(str(tmp / SERVING_DB), config=target.config()) as con:
+        with target.connect(str(tmp / SERVING_DB)) as con:
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
             with warehouse_lock(paths, shared=True):
@@ -84,7 +84,9 @@ def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[
                 _drop_tenant(con, slug)
                 (tmp / "semantic_configs" / f"{slug}.yaml").unlink(missing_ok=True)
             con.execute("checkpoint")
-        for config in sorted(paths.semantic_configs_dir.glob("*.yaml")) if paths.semantic_configs_dir.exists() else []:
+        for config in (
+            sorted(paths.semantic_configs_dir.glob("*.yaml")) if paths.semantic_configs_dir.exists() else []
+        ):
             if changed is None or config.stem in changed:
                 shutil.copy2(config, tmp / "semantic_configs" / config.name)
         os.rename(tmp, version)
@@ -141,7 +143,11 @@ def _tenants(paths: Paths, changed: Collection[str] | None) -> list[str]:
 
         built = sorted(load_tenants(paths.tenants_file))
     else:
-        built = sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb")) if paths.tenant_dbs_dir.exists() else []
+        built = (
+            sorted(p.stem for p in paths.tenant_dbs_dir.glob("*.duckdb"))
+            if paths.tenant_dbs_dir.exists()
+            else []
+        )
     return [t for t in built if changed is None or t in changed]
 
 
@@ -159,16 +165,22 @@ def _like(text: str) -> str:
 
 def _copy(con: duckdb.DuckDBPyConnection, db: str, schema: str, only: Collection[str] | None = None) -> None:
     """Replace the snapshot's copies of the attached database's tables in one schema."""
-    for (table,) in con.execute("select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
-                                "order by 1", [db, schema]).fetchall():
+    for (table,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = ? order by 1",
+        [db, schema],
+    ).fetchall():
         if only is None or table in only:
-            con.execute(f'create or replace table {schema}."{table}" as select * from {db}.{schema}."{table}"')
+            con.execute(
+                f'create or replace table {schema}."{table}" as select * from {db}.{schema}."{table}"'
+            )
 
 
 def _prune(paths: Paths, keep: Path) -> None:
     """Drop old versions (a server still reading one keeps its open file until it switches)."""
-    versions = sorted((p for p in paths.serving_dir.glob("v*") if p.is_dir() and not p.name.endswith(PARTIAL)),
-                      key=lambda p: int(p.name[1:]))
+    versions = sorted(
+        (p for p in paths.serving_dir.glob("v*") if p.is_dir() and not p.name.endswith(PARTIAL)),
+        key=lambda p: int(p.name[1:]),
+    )
     for old in versions[:-KEEP_VERSIONS]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -11,6 +11,7 @@ so compiling needs no database and the caller decides where and how it runs.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -50,21 +51,28 @@ class Filter(BaseModel):
 
     field: Name = Field(description="A dimension name from list_metrics, e.g. source_platform or date.",
                         examples=["source_platform"])
-    operator: Operator = Field(description="Comparison; 'in'/'not in' take `values`, 'is null'/'is not null' take nothing.")
+    operator: Operator = Field(
+        description="Comparison; 'in'/'not in' take `values`, 'is null'/'is not null' take nothing."
+    )
     value: Scalar | None = Field(default=None, description="The value for =, !=, >, >=, <, <=, like, ilike "
                                  f"(text at most {MAX_TEXT} characters; a like pattern at most "
                                  f"{MAX_LIKE_WILDCARDS} wildcards).", examples=["facebook_ads"])
-    values: list[Scalar] | None = Field(default=None, max_length=MAX_FILTER_VALUES,
-                                        description=f"The values for in / not in (at most {MAX_FILTER_VALUES}).",
-                                        examples=[["facebook_ads", "instagram_ads"]])
+    values: list[Scalar] | None = Field(
+        default=None,
+        max_length=MAX_FILTER_VALUES,
+        description=f"The values for in / not in (at most {MAX_FILTER_VALUES}).",
+        examples=[["facebook_ads", "instagram_ads"]],
+    )
 
     @model_validator(mode="after")
     def _bounded_pattern(self) -> Filter:
         if self.operator in ("like", "ilike") and isinstance(self.value, str):
             wildcards = self.value.count("%") + self.value.count("_")
             if wildcards > MAX_LIKE_WILDCARDS:
-                raise ValueError(f"a {self.operator} pattern may hold at most {MAX_LIKE_WILDCARDS} wildcards "
-                                 f"(% or _); this one has {wildcards}: use fewer, or get_dimension_values(search=...)")
+                raise ValueError(
+                    f"a {self.operator} pattern may hold at most {MAX_LIKE_WILDCARDS} wildcards "
+                    f"(% or _); this one has {wildcards}: use fewer, or get_dimension_values(search=...)"
+                )
         return self
 
 
@@ -90,14 +98,25 @@ class DateRange(BaseModel):
 class QuerySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    metrics: list[Name] = Field(min_length=1, max_length=MAX_METRICS, description="Metric names from list_metrics.",
-                                examples=[["spend", "clicks"]])
-    dimensions: list[Name] = Field(default_factory=list, max_length=MAX_DIMENSIONS,
-                                   description="Dimensions to group by; use 'date' with time_grain for time series.",
-                                   examples=[["source_platform", "date"]])
+    metrics: list[Name] = Field(
+        min_length=1,
+        max_length=MAX_METRICS,
+        description="Metric names from list_metrics.",
+        examples=[["spend", "clicks"]],
+    )
+    dimensions: list[Name] = Field(
+        default_factory=list,
+        max_length=MAX_DIMENSIONS,
+        description="Dimensions to group by; use 'date' with time_grain for time series.",
+        examples=[["source_platform", "date"]],
+    )
     filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS)
-    time_grain: Grain | None = Field(default=None, description="Grain of the date dimension (adds 'date' if missing).")
-    date_range: DateRange | None = Field(default=None, description="Only rows whose date falls in this range.")
+    time_grain: Grain | None = Field(
+        default=None, description="Grain of the date dimension (adds 'date' if missing)."
+    )
+    date_range: DateRange | None = Field(
+        default=None, description="Only rows whose date falls in this range."
+    )
     order_by: list[OrderBy] = Field(default_factory=list, max_length=MAX_ORDER_BY)
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, description=f"Rows to return (at most {MAX_LIMIT}).")
     attribution_model: str | None = Field(
@@ -144,13 +163,15 @@ class TenantSemantics:
                              name=spec["table"], database=spec["schema"])
             for name, spec in self.config["tables"].items()
         }
-        return from_config(self.config["semantic_models"], tables=tables)
+        models: dict[str, Any] = from_config(self.config["semantic_models"], tables=tables)  # BSL is untyped
+        return models
 
     def column_type(self, model: str, dimension: str) -> str:
         field = self.dimensions[dimension]["models"][model].removeprefix(f"{model}.")
         expr = self.config["semantic_models"][model]["dimensions"].get(field, {}).get("expr", "")
         column = expr.removeprefix("_.")
-        return self.config["tables"][model]["columns"].get(column, "VARCHAR")
+        ctype: str = self.config["tables"][model]["columns"].get(column, "VARCHAR")
+        return ctype
 
     def compile_model_field(self, model: str, kind: str, field: str) -> str:
         """SQL exercising one measure or dimension (used to validate a config before it is written)."""
@@ -158,7 +179,8 @@ class TenantSemantics:
         if kind == "dimension" and self.config["semantic_models"][model].get("joins"):
             field = f"{model}.{field}"
         q = m.query(measures=[field], limit=1) if kind == "measure" else m.query(dimensions=[field], limit=1)
-        return q.sql()
+        sql: str = q.sql()
+        return sql
 
     # ---- the governed query ------------------------------------------------------------------------
     def check_names(self, spec: QuerySpec) -> None:
@@ -171,9 +193,11 @@ class TenantSemantics:
         if spec.attribution_model is not None:
             models = self.config.get("attribution", {}).get("models", {})
             if not models:
-                raise QueryError(f"tenant {self.tenant} has no attribution: "
-                                 f"{absent.get('attributed_revenue', 'it needs ecommerce and analytics sources')}; "
-                                 "leave attribution_model out.")
+                raise QueryError(
+                    f"tenant {self.tenant} has no attribution: "
+                    f"{absent.get('attributed_revenue', 'it needs ecommerce and analytics sources')}; "
+                    "leave attribution_model out."
+                )
             if spec.attribution_model not in models:
                 raise QueryError(suggest(spec.attribution_model, list(models), "attribution model"))
         for dim in [*spec.dimensions, *(f.field for f in spec.filters)]:
@@ -204,16 +228,27 @@ class TenantSemantics:
             raise QueryError(
                 "these metrics cannot be answered together: "
                 + "; ".join(f"{k} (by {', '.join(self.metrics[k]['dimensions'])})" for k in spec.metrics)
-                + ". Ask them in separate queries; metrics of different facts combine only on dimensions every one "
-                  "of them lists (date, and channel, source_platform and campaign for the ones answered by channel).")
-        allowed = sorted({d for d, info in self.dimensions.items() if any(m in info["models"] for m in candidates)})
+                + ". Ask them in separate queries; metrics of different facts combine only on dimensions "
+                  "every one "
+                "of them lists (date, and channel, source_platform and campaign for the ones answered by "
+                "channel)."
+            )
+        allowed = sorted(
+            {d for d, info in self.dimensions.items() if any(m in info["models"] for m in candidates)}
+        )
         blocked = sorted(dims - set(allowed))
         together = " together" if len(spec.metrics) > 1 else ""
         raise QueryError(
             f"{', '.join(spec.metrics)} cannot be broken down{together} by {', '.join(blocked)}; "
-            f"{'they' if len(spec.metrics) > 1 else 'it'} can be grouped or filtered by: {', '.join(allowed)}."
-            + (" Ask the metrics separately to use each one's own dimensions." if len(set(homes.values())) > 1 else "")
-            + self._why_no_attribution(blocked))
+            f"{'they' if len(spec.metrics) > 1 else 'it'} can be grouped or filtered by: "
+            f"{', '.join(allowed)}."
+            + (
+                " Ask the metrics separately to use each one's own dimensions."
+                if len(set(homes.values())) > 1
+                else ""
+            )
+            + self._why_no_attribution(blocked)
+        )
 
     def _why_no_attribution(self, blocked: list[str]) -> str:
         """A tenant without attribution is told why revenue has no channel, platform or campaign."""
@@ -225,7 +260,11 @@ class TenantSemantics:
     def compile(self, spec: QuerySpec, limit: int | None = None) -> CompiledQuery:
         self.check_names(spec)
         model = self.route(spec)
-        fields = {d: self.dimensions[d]["models"][model] for d in self.dimensions if model in self.dimensions[d]["models"]}
+        fields = {
+            d: self.dimensions[d]["models"][model]
+            for d in self.dimensions
+            if model in self.dimensions[d]["models"]
+        }
         dims = list(spec.dimensions)
         if spec.time_grain and "date" not in dims:
             dims.insert(0, "date")
@@ -255,8 +294,13 @@ class TenantSemantics:
             dimensions=[fields[d] for d in dims], measures=list(spec.metrics), filters=filters,
             order_by=order or None, limit=limit if limit is not None else spec.limit, **kwargs)
         source = [fields[d] for d in dims] + list(spec.metrics)
-        return CompiledQuery(model=model, sql=query.sql(), columns=dims + list(spec.metrics), source_columns=source,
-                             notes=tuple(notes))
+        return CompiledQuery(
+            model=model,
+            sql=query.sql(),
+            columns=dims + list(spec.metrics),
+            source_columns=source,
+            notes=tuple(notes),
+        )
 
     def model_filters(self, model: str, attribution_model: str | None = None) -> list[dict[str, Any]]:
         """Filters every read of a model needs: the channels model repeats its rows per attribution model."""
@@ -284,9 +328,11 @@ class TenantSemantics:
         reliable = first_day + timedelta(days=lookback)
         if start >= reliable:
             return []
-        warning = (f"history is short: orders are landed from {first_day} only, so a customer whose earlier orders "
-                   f"predate it counts as new; new-customer figures (new_customers, cac, returning_customers) before "
-                   f"{reliable} ({lookback} days after the first landed day) overstate new customers.")
+        warning = (
+            f"history is short: orders are landed from {first_day} only, so a customer whose earlier orders "
+            "predate it counts as new; new-customer figures (new_customers, cac, returning_customers) "
+            f"before {reliable} ({lookback} days after the first landed day) overstate new customers."
+        )
         return [warning]
 
     def _day_field(self, model: str) -> str:
@@ -297,7 +343,8 @@ class TenantSemantics:
         """An internal dimension as BSL names it (a model with joins prefixes its own dimensions)."""
         return f"{model}.{name}" if self.config["semantic_models"][model].get("joins") else name
 
-    def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any]:
+    def _filter(self, model: str, fields: dict[str, str], f: Filter) -> dict[str, Any] | Callable[[Any], Any]:
+        """A BSL filter: a field/operator/value mapping, or a predicate over the table for (not) in."""
         if f.field == "date":
             fields = {**fields, "date": self._day_field(model)}
         ctype = self.column_type(model, f.field).upper()
@@ -305,7 +352,9 @@ class TenantSemantics:
             return {"field": fields[f.field], "operator": f.operator}
         if f.operator in ("in", "not in"):
             if not f.values:
-                raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a non-empty 'values' list.")
+                raise QueryError(
+                    f"filter on {f.field!r}: operator {f.operator!r} needs a non-empty 'values' list."
+                )
             return _in_list(fields[f.field], [_checked(v, ctype, f.field) for v in f.values], ctype,
                             negate=f.operator == "not in")
         if f.value is None:
@@ -314,8 +363,14 @@ class TenantSemantics:
         if f.operator in ("like", "ilike") and not isinstance(f.value, str):
             raise QueryError(f"filter on {f.field!r}: {f.operator!r} needs a text pattern such as '%meta%'.")
         if f.operator in ("like", "ilike") and not _is_text(ctype):
-            kind = "dates: use >=, <= or date_range" if ctype == "DATE" else "numbers or booleans: use =, <, > or in"
-            raise QueryError(f"filter on {f.field!r}: {f.operator!r} matches text, and {f.field!r} holds {kind}.")
+            kind = (
+                "dates: use >=, <= or date_range"
+                if ctype == "DATE"
+                else "numbers or booleans: use =, <, > or in"
+            )
+            raise QueryError(
+                f"filter on {f.field!r}: {f.operator!r} matches text, and {f.field!r} holds {kind}."
+            )
         return {"field": fields[f.field], "operator": f.operator, "value": _coerce(f.value, ctype, f.field)}
 
     def dimension_field(self, dimension: str) -> tuple[str, str]:
@@ -360,7 +415,7 @@ def _checked(value: Scalar, ctype: str, field: str) -> Any:
     return value
 
 
-def _in_list(field: str, values: list[Any], ctype: str, negate: bool) -> Any:
+def _in_list(field: str, values: list[Any], ctype: str, negate: bool) -> Callable[[Any], Any]:
     """An in / not in filter as one list literal, ``list_contains([...], field)``: a thousand values are one
     expression node, not a thousand, so compiling stays fast (N OR-ed or IN terms cost ibis' rewrites
     time quadratic-ish in N). The SQL semantics are IN's: a null field matches neither."""
@@ -385,6 +440,16 @@ def _ibis_type(duckdb_type: str) -> str:
     t = duckdb_type.upper()
     if t.startswith("DECIMAL"):
         return t.lower()
-    return {"VARCHAR": "string", "BIGINT": "int64", "INTEGER": "int32", "DOUBLE": "float64", "BOOLEAN": "boolean",
-            "DATE": "date", "TIMESTAMP WITH TIME ZONE": "timestamp('UTC')", "TIMESTAMP": "timestamp", "JSON": "json",
-            "HUGEINT": "decimal(38,0)", "FLOAT": "float32"}.get(t, "string")
+    return {
+        "VARCHAR": "string",
+        "BIGINT": "int64",
+        "INTEGER": "int32",
+        "DOUBLE": "float64",
+        "BOOLEAN": "boolean",
+        "DATE": "date",
+        "TIMESTAMP WITH TIME ZONE": "timestamp('UTC')",
+        "TIMESTAMP": "timestamp",
+        "JSON": "json",
+        "HUGEINT": "decimal(38,0)",
+        "FLOAT": "float32",
+    }.get(t, "string")

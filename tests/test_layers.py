@@ -38,7 +38,8 @@ def _module_name(path: Path) -> str:
 
 
 def _imports(path: Path) -> set[str]:
-    """Our modules that ``path`` imports, as dotted names (``from a import b`` yields ``a.b`` when it is a module)."""
+    """Our modules that ``path`` imports, as dotted names (``from a import b`` yields ``a.b`` when it is a
+    module)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):

@@ -1,4 +1,5 @@
-"""`gata check-connection` and the `live:` block: what works, what is missing, what is wrong; no secret shown."""
+"""`gata check-connection` and the `live:` block: what works, what is missing, what is wrong; no secret
+shown."""
 
 from __future__ import annotations
 
@@ -18,14 +19,23 @@ def _parse(live: dict) -> None:
     parse_tenants({"tenants": {"acme": {**tenant_body(SOURCES), "live": live}}})
 
 
-@pytest.mark.parametrize(("live", "expected"), [
-    ({"shopify": {"shop_domian": "a.myshopify.com"}}, "shop_domian"),
-    ({"shopify": {}}, "missing shop_domain"),
-    ({"shopify": {"shop_domain": "a.myshopify.com", "account_id": "1"}}, "account_id not used by this connector"),
-    ({"tiktok_ads": {"advertiser_id": "1"}}, "'tiktok_ads' is not one of this tenant's sources"),
-    ({"shopify": {"shop_domain": "a.myshopify.com", "access_token": "shpat_x"}}, "access_token is a secret"),
-    ({"shopify": {"shop_domain": "https://a.myshopify.com"}}, "shop_domain"),
-])
+@pytest.mark.parametrize(
+    ("live", "expected"),
+    [
+        ({"shopify": {"shop_domian": "a.myshopify.com"}}, "shop_domian"),
+        ({"shopify": {}}, "missing shop_domain"),
+        (
+            {"shopify": {"shop_domain": "a.myshopify.com", "account_id": "1"}},
+            "account_id not used by this connector",
+        ),
+        ({"tiktok_ads": {"advertiser_id": "1"}}, "'tiktok_ads' is not one of this tenant's sources"),
+        (
+            {"shopify": {"shop_domain": "a.myshopify.com", "access_token": "shpat_x"}},
+            "access_token is a secret",
+        ),
+        ({"shopify": {"shop_domain": "https://a.myshopify.com"}}, "shop_domain"),
+    ],
+)
 def test_live_block_is_strict(live, expected):
     with pytest.raises(ConfigError, match=expected):
         _parse(live)
@@ -52,13 +62,20 @@ def test_check_connection_says_what_works_what_is_missing_and_what_is_wrong(tmp_
         assert ok.stdout.count(" ok ") == 3, ok.stdout
 
         apis["shopify"].scopes = ["read_orders"]
-        wrong = {**env, **secrets, "SOURCES__ACME_LIVE__GOOGLE_ANALYTICS__REFRESH_TOKEN": "1//revoked-token-value",
-                 "SOURCES__ACME_LIVE__FACEBOOK_ADS__ACCESS_TOKEN": "EAAGwrong-token-value"}
+        wrong = {
+            **env,
+            **secrets,
+            "SOURCES__ACME_LIVE__GOOGLE_ANALYTICS__REFRESH_TOKEN": "1//revoked-token-value",
+            "SOURCES__ACME_LIVE__FACEBOOK_ADS__ACCESS_TOKEN": "EAAGwrong-token-value",
+        }
         bad = run_gata("check-connection", "--tenant", "acme_live", env=wrong, check=False)
         assert bad.returncode == 1
         lines = {line.split()[0]: line for line in bad.stdout.splitlines()}
         assert "PERMISSION" in lines["shopify"] and "read_products" in lines["shopify"]
-        assert "AUTH" in lines["google_analytics"] and "Token has been expired or revoked" in lines["google_analytics"]
+        assert (
+            "AUTH" in lines["google_analytics"]
+            and "Token has been expired or revoked" in lines["google_analytics"]
+        )
         assert "AUTH" in lines["facebook_ads"] and "code 190" in lines["facebook_ads"]
         for value in [*secrets.values(), "1//revoked-token-value", "EAAGwrong-token-value"]:
             assert value not in bad.stdout + bad.stderr
@@ -76,9 +93,23 @@ def test_onboarding_checks_the_live_connection_first_and_changes_nothing(tmp_pat
     write_tenants(tmp_path / "tenants.yaml", {})
     before = (tmp_path / "tenants.yaml").read_text()
     env = {k: v for k, v in demo_env(tmp_path).items() if not k.startswith("SOURCES__")}
-    proc = run_gata("onboard", "acme_new", "--name", "Acme", "--sources", "shopify,facebook_ads", "--days", "2",
-                    "--live", "shopify:shop_domain=acme.myshopify.com", env=env, check=False)
+    proc = run_gata(
+        "onboard",
+        "acme_new",
+        "--name",
+        "Acme",
+        "--sources",
+        "shopify,facebook_ads",
+        "--days",
+        "2",
+        "--live",
+        "shopify:shop_domain=acme.myshopify.com",
+        env=env,
+        check=False,
+    )
     assert proc.returncode == 2
-    assert "step 'check_connection'" in proc.stderr and "SOURCES__ACME_NEW__SHOPIFY__ACCESS_TOKEN" in proc.stderr
+    assert (
+        "step 'check_connection'" in proc.stderr and "SOURCES__ACME_NEW__SHOPIFY__ACCESS_TOKEN" in proc.stderr
+    )
     assert (tmp_path / "tenants.yaml").read_text() == before
     assert not (tmp_path / "home" / "tenants").exists() or not any((tmp_path / "home" / "tenants").iterdir())

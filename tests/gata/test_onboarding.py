@@ -42,7 +42,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     root = tmp_path_factory.mktemp("onboarding")
     paths = Paths(home=root / "home", tenants_file=root / "tenants.yaml")
     text = "# our clients\ntenants:\n" + "\n".join(
-        "  " + line for line in yaml.safe_dump({"acme_first": tenant_body(FIRST, days=3)}, sort_keys=False).splitlines())
+        "  " + line
+        for line in yaml.safe_dump({"acme_first": tenant_body(FIRST, days=3)}, sort_keys=False).splitlines()
+    )
     paths.tenants_file.write_text(text + "\n")
     run_gata("build", env=env_for(paths))
     return paths
@@ -87,7 +89,12 @@ def test_onboarding_builds_registers_and_is_idempotent(built: Paths) -> None:
     assert fewer.changed and fewer.removed_sources == ["linkedin_ads"] and fewer.added_sources == []
     assert not (built.dbt_tenants_dir / "cyberdyne" / "linkedin_ads.yml").exists()
     with duckdb.connect(str(built.tenant_db("cyberdyne")), read_only=True) as con:
-        platforms = {r[0] for r in con.execute("select distinct source_platform from analytics.fct_cyberdyne__ad_performance").fetchall()}
+        platforms = {
+            r[0]
+            for r in con.execute(
+                "select distinct source_platform from analytics.fct_cyberdyne__ad_performance"
+            ).fetchall()
+        }
     assert platforms == {"tiktok_ads"}
 
 
@@ -105,7 +112,9 @@ def test_a_rejected_request_changes_nothing(built: Paths, req: dict, message: st
     assert state(built) == before
 
 
-def test_a_contract_failure_mid_onboarding_changes_nothing(built: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_contract_failure_mid_onboarding_changes_nothing(
+    built: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ingestion.connectors import woocommerce
 
     real = woocommerce.generate
@@ -117,7 +126,9 @@ def test_a_contract_failure_mid_onboarding_changes_nothing(built: Paths, monkeyp
 
     monkeypatch.setattr(woocommerce, "generate", broken)
     before = state(built)
-    with pytest.raises(OnboardingError, match=r"(?s)step 'land'.*woocommerce.orders.*record 0: field 'total'") as err:
+    with pytest.raises(
+        OnboardingError, match=r"(?s)step 'land'.*woocommerce.orders.*record 0: field 'total'"
+    ) as err:
         onboard(request(), built)
     assert err.value.step == "land"
     assert state(built) == before
@@ -170,8 +181,17 @@ def test_two_onboardings_at_once_are_serialised(built: Paths) -> None:
 
 def test_cli_onboard_uses_the_same_path(built: Paths) -> None:
     env = env_for(built)
-    proc = run_gata("onboard", "initech", "--name", "Initech", "--sources", "amazon_ads,bigcommerce", "--days", "3",
-                    env=env)
+    proc = run_gata(
+        "onboard",
+        "initech",
+        "--name",
+        "Initech",
+        "--sources",
+        "amazon_ads,bigcommerce",
+        "--days",
+        "3",
+        env=env,
+    )
     assert '"tenant": "initech"' in proc.stdout and "[6/6]" in proc.stdout
     bad = run_gata("onboard", "initech2", "--name", "X", "--sources", "amazon_adz", env=env, check=False)
     assert bad.returncode == 2 and "did you mean amazon_ads" in bad.stderr

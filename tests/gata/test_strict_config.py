@@ -28,13 +28,28 @@ def test_a_slug_with_a_trailing_newline_is_refused() -> None:
         to_tenant(OnboardRequest(slug="acme_corp\n", name="Acme", sources=["google_ads"]))
 
 
-@pytest.mark.parametrize(("mutate", "field", "hint"), [
-    (lambda b: b.update(busines_logic={}), "field busines_logic", "did you mean 'business_logic'?"),
-    (lambda b: b["sources"].update(paid_ad=["google_ads"]), "field sources.paid_ad", "did you mean 'paid_ads'?"),
-    (lambda b: b["business_logic"].update(curency="USD"), "business_logic.curency", "did you mean 'currency'?"),
-    (lambda b: b["mock_data"].update(seeds=1), "field mock_data.seeds", "did you mean 'seed'?"),
-    (lambda b: b["mock_data"].update(evil=1), "field mock_data.evil", "known fields: days, end_date, seed, volume"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "field", "hint"),
+    [
+        (lambda b: b.update(busines_logic={}), "field busines_logic", "did you mean 'business_logic'?"),
+        (
+            lambda b: b["sources"].update(paid_ad=["google_ads"]),
+            "field sources.paid_ad",
+            "did you mean 'paid_ads'?",
+        ),
+        (
+            lambda b: b["business_logic"].update(curency="USD"),
+            "business_logic.curency",
+            "did you mean 'currency'?",
+        ),
+        (lambda b: b["mock_data"].update(seeds=1), "field mock_data.seeds", "did you mean 'seed'?"),
+        (
+            lambda b: b["mock_data"].update(evil=1),
+            "field mock_data.evil",
+            "known fields: days, end_date, seed, volume",
+        ),
+    ],
+)
 def test_unknown_fields_are_refused_at_every_level_with_a_hint(mutate, field: str, hint: str) -> None:
     body = tenant_body(SOURCES)
     mutate(body)
@@ -61,7 +76,9 @@ def test_a_history_starting_before_the_window_is_refused() -> None:
 
 def test_onboarding_requests_refuse_unknown_fields() -> None:
     with pytest.raises(ValidationError, match="evil"):
-        OnboardRequest.model_validate({"slug": "acme_corp", "name": "Acme", "sources": ["google_ads"], "evil": 1})
+        OnboardRequest.model_validate(
+            {"slug": "acme_corp", "name": "Acme", "sources": ["google_ads"], "evil": 1}
+        )
 
 
 @pytest.mark.parametrize(("text", "expected"), [

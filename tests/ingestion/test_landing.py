@@ -34,6 +34,7 @@ def snapshot(paths: Paths, tenant: str, connector: str) -> dict[str, list]:
         return out
 
 
+@pytest.mark.slow  # lands every object through dlt: a minute, kept out of the fast tier
 def test_every_connector_lands_every_catalog_object_with_known_dna(home: Paths) -> None:
     # LinkedIn, Amazon, TikTok and Amplitude are used by no demo tenant: this is their proof
     first = make_tenant("test_one", {"paid_ads": ["linkedin_ads", "amazon_ads", "tiktok_ads", "bing_ads"],
@@ -64,6 +65,7 @@ def test_every_connector_lands_every_catalog_object_with_known_dna(home: Paths) 
         assert routed == ("platform_mm__facebook_ads_api_v1_facebook_insights",)
 
 
+@pytest.mark.slow  # lands twice through dlt
 def test_reingest_is_idempotent_and_one_more_day_only_adds_that_day(home: Paths) -> None:
     tenant = make_tenant("test_merge", {"paid_ads": ["google_ads"], "ecommerce": ["shopify"]})
     for c in tenant.connectors:

@@ -1,4 +1,5 @@
-"""Each tenant's semantic layer: it loads, every metric executes, and the numbers reconcile with raw records."""
+"""Each tenant's semantic layer: it loads, every metric executes, and the numbers reconcile with raw
+records."""
 
 from __future__ import annotations
 
@@ -64,16 +65,29 @@ def test_semantic_layer_reconciles_with_raw_landed_records(demo: Paths, serving,
         for platform in t.sources.paid_ads:
             truth = raw_truth.ads(raw, tenant, platform, START, END)
             assert Decimal(str(got[platform]["spend"])) == truth["spend"], platform
-            assert got[platform]["impressions"] == truth["impressions"] and got[platform]["clicks"] == truth["clicks"]
-        got = {r["source_platform"]: r for r in run(serving, sem, metrics=["orders", "revenue", "gross_revenue"],
-                                                   dimensions=["source_platform"], date_range=date_range)}
+            assert (
+                got[platform]["impressions"] == truth["impressions"]
+                and got[platform]["clicks"] == truth["clicks"]
+            )
+        got = {
+            r["source_platform"]: r
+            for r in run(
+                serving,
+                sem,
+                metrics=["orders", "revenue", "gross_revenue"],
+                dimensions=["source_platform"],
+                date_range=date_range,
+            )
+        }
         for store in t.sources.ecommerce:
             truth = raw_truth.orders(raw, tenant, store, START, END)
             assert got[store]["orders"] == truth["orders"], store
             assert Decimal(str(got[store]["revenue"])) == truth["revenue"], store
             assert Decimal(str(got[store]["gross_revenue"])) == truth["gross_revenue"], store
         for source in t.sources.analytics:
-            got_sessions = run(serving, sem, metrics=["sessions"], dimensions=["source_platform"], date_range=date_range)
+            got_sessions = run(
+                serving, sem, metrics=["sessions"], dimensions=["source_platform"], date_range=date_range
+            )
             assert got_sessions == [{"source_platform": source, "sessions": raw_truth.sessions(
                 raw, tenant, source, START, END, t.business_logic.session_timeout_minutes)}]
 
@@ -86,7 +100,9 @@ def test_roas_by_month_is_monthly_revenue_over_monthly_spend(demo: Paths, servin
     spend = {r["date"]: r["spend"] for r in run(serving, sem, metrics=["spend"], time_grain="month")}
     assert len(roas) >= 1
     for row in roas:
-        assert row["roas"] == pytest.approx(float(revenue[row["date"]]) / float(spend[row["date"]]), rel=1e-12)
+        assert row["roas"] == pytest.approx(
+            float(revenue[row["date"]]) / float(spend[row["date"]]), rel=1e-12
+        )
 
 
 def test_ratios_are_ratios_of_sums_and_null_on_zero(demo: Paths, serving) -> None:
@@ -94,7 +110,9 @@ def test_ratios_are_ratios_of_sums_and_null_on_zero(demo: Paths, serving) -> Non
     [row] = run(serving, sem, metrics=["ctr", "clicks", "impressions", "cpm", "spend"])
     assert row["ctr"] == pytest.approx(row["clicks"] / row["impressions"])
     assert row["cpm"] == pytest.approx(1000 * float(row["spend"]) / row["impressions"])
-    none = run(serving, sem, metrics=["ctr"], filters=[{"field": "ad_id", "operator": "=", "value": "no-such-ad"}])
+    none = run(
+        serving, sem, metrics=["ctr"], filters=[{"field": "ad_id", "operator": "=", "value": "no-such-ad"}]
+    )
     assert none in ([], [{"ctr": None}])
 
 
@@ -104,32 +122,50 @@ def test_agent_mistakes_come_back_as_correctable_errors(demo: Paths) -> None:
         sem.compile(QuerySpec(metrics=["spnd"]))
     with pytest.raises(QueryError, match="Did you mean 'traffic_source'"):
         sem.compile(QuerySpec(metrics=["sessions"], dimensions=["trafic_source"]))
-    with pytest.raises(QueryError, match="can be grouped or filtered by: campaign_id, campaign_name, channel, date, "
-                                         "source_platform"):
+    with pytest.raises(
+        QueryError,
+        match="can be grouped or filtered by: campaign_id, campaign_name, channel, date, source_platform",
+    ):
         sem.compile(QuerySpec(metrics=["roas"], dimensions=["traffic_source"]))
-    with pytest.raises(QueryError, match="Unknown dimension 'total_price'"):  # a physical column, but undeclared
+    with pytest.raises(
+        QueryError, match="Unknown dimension 'total_price'"
+    ):  # a physical column, but undeclared
         sem.compile(QuerySpec(metrics=["orders"], dimensions=["total_price"]))
     with pytest.raises(QueryError, match="not a date"):
-        sem.compile(QuerySpec(metrics=["spend"], filters=[{"field": "date", "operator": ">=", "value": "last week"}]))
+        sem.compile(
+            QuerySpec(metrics=["spend"], filters=[{"field": "date", "operator": ">=", "value": "last week"}])
+        )
     with pytest.raises(QueryError, match="'like' matches text, and 'date' holds dates"):
-        sem.compile(QuerySpec(metrics=["spend"], filters=[{"field": "date", "operator": "like", "value": "2026%"}]))
+        sem.compile(
+            QuerySpec(metrics=["spend"], filters=[{"field": "date", "operator": "like", "value": "2026%"}])
+        )
 
 
+@pytest.mark.slow
 def test_tenant_without_analytics_has_no_session_metrics_and_still_loads(home: Paths) -> None:
     from tests.conftest import run_gata, tenant_body, write_tenants
 
     env = {"GATA_HOME": str(home.home), "GATA_TENANTS_FILE": str(home.tenants_file)}
     import os
 
-    write_tenants(home.tenants_file, {"shop_only": tenant_body({"paid_ads": ["google_ads"], "ecommerce": ["shopify"]})})
+    write_tenants(
+        home.tenants_file, {"shop_only": tenant_body({"paid_ads": ["google_ads"], "ecommerce": ["shopify"]})}
+    )
     run_gata("build", env={**os.environ, **env})
     sem = TenantSemantics(yaml.safe_load((home.semantic_configs_dir / "shop_only.yaml").read_text()))
-    assert "sessions" not in sem.metrics and "conversion_rate" not in sem.metrics and "cost_per_session" not in sem.metrics
+    assert (
+        "sessions" not in sem.metrics
+        and "conversion_rate" not in sem.metrics
+        and "cost_per_session" not in sem.metrics
+    )
     assert {"spend", "revenue", "roas", "cac"} <= set(sem.metrics)
     assert "sessions" not in sem.models and "traffic_source" not in sem.dimensions
     assert "channels" not in sem.models and "attribution" not in sem.config
-    with pytest.raises(QueryError, match="attributed_revenue is not available for tenant shop_only: attribution "
-                                         "needs an analytics source"):
+    with pytest.raises(
+        QueryError,
+        match="attributed_revenue is not available for tenant shop_only: attribution "
+        "needs an analytics source",
+    ):
         sem.compile(QuerySpec(metrics=["attributed_revenue"]))
     with pytest.raises(QueryError, match="needs attribution: attribution needs an analytics source"):
         sem.compile(QuerySpec(metrics=["roas"], dimensions=["source_platform"]))

@@ -118,6 +118,7 @@ FOURTH = {"paid_ads": ["linkedin_ads", "amazon_ads", "tiktok_ads"], "ecommerce":
           "analytics": ["amplitude"]}
 
 
+@pytest.mark.slow
 def test_fourth_tenant_exercising_the_other_engines_builds_six_tables_and_replays_logic(home: Paths) -> None:
     env = {**demo_env(home.home.parent), "GATA_HOME": str(home.home), "GATA_TENANTS_FILE": str(home.tenants_file)}
     write_tenants(home.tenants_file, {"cyberdyne": tenant_body(FOURTH, days=5, volume=0.5)})
@@ -149,6 +150,7 @@ def test_fourth_tenant_exercising_the_other_engines_builds_six_tables_and_replay
     assert len(list((home.dlt_dir).rglob("*.json"))) == loads
 
 
+@pytest.mark.slow
 def test_one_tenants_broken_data_fails_only_its_own_build(home: Paths) -> None:
     env = {**demo_env(home.home.parent), "GATA_HOME": str(home.home), "GATA_TENANTS_FILE": str(home.tenants_file)}
     sources = {"paid_ads": ["facebook_ads"], "ecommerce": ["shopify"]}
