@@ -18,9 +18,10 @@ from gata.settings import Paths
 from gata.tokens import Scope, TokenStore
 from mcp_server.auth import GataTokenVerifier
 from mcp_server.executor import execute, fit_rows, to_json_value
+from mcp_server.guards import check_tables, guarded
 from mcp_server.server import build_server
 from mcp_server.snapshot import SnapshotManager
-from mcp_server.tools import ServerConfig, check_tables, guarded
+from mcp_server.state import ServerConfig
 from tests.mcp_server.mcp_support import publish_copy
 
 
@@ -147,9 +148,6 @@ def test_response_size_cap_truncates_with_a_flag(demo: Paths) -> None:
             assert not result.is_error
             return result.structured_content
 
-    try:
-        result = anyio.run(main)
-    finally:
-        mcp.gata.snapshots.close()  # this process opens the same file elsewhere, with another configuration
+    result = anyio.run(main)  # the server's state (its snapshot connection) closes with the client's session
     assert result["truncated"] and "capped at 6000 bytes" in result["truncated_reason"]
     assert 0 < result["row_count"] < 200
