@@ -183,17 +183,17 @@ class Watchdog:
             with self._cond:
                 while not self._heap:
                     self._cond.wait()
-                deadline, ticket = self._heap[0]
+                end, ticket = self._heap[0]
                 now = time.monotonic()
                 if ticket not in self._watched:
                     heapq.heappop(self._heap)
                     continue
-                if deadline > now:
-                    self._cond.wait(deadline - now)
+                if end > now:
+                    self._cond.wait(end - now)
                     continue
                 heapq.heappop(self._heap)
-                deadline = self._watched.pop(ticket)
-            deadline.expire()
+                due = self._watched.pop(ticket)
+            due.expire()
 
 
 WATCHDOG = Watchdog()
@@ -204,8 +204,7 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
     """Run ``sql`` (which should already limit itself to ``max_rows + 1``) on a fresh cursor, within
     ``timeout_s``: seconds for a one-off, or the request's Deadline (then it shares the request's budget)."""
     own = not isinstance(timeout_s, Deadline)
-    budget = Deadline(float(timeout_s)) if own else timeout_s
-    assert isinstance(budget, Deadline)
+    budget = timeout_s if isinstance(timeout_s, Deadline) else Deadline(float(timeout_s))
     try:
         budget.check(stage)
         cur = con.cursor()
@@ -240,7 +239,7 @@ def execute_cached(con: duckdb.DuckDBPyConnection, snapshot: str, tenant: str, s
     snapshot has a new version, so it is never answered from an old one's results.
     """
     key = digest("result", tenant, snapshot, sql, str(max_rows))
-    found = RESULTS.get(key)
+    found: Execution | None = RESULTS.get(key)
     if found is not None:
         return found
     result = execute(con, sql, max_rows, deadline, stage)

@@ -140,7 +140,7 @@ def register(mcp: MCPServer[Any]) -> None:
         """One campaign's weekly trend and efficiency against the account, with a recommendation."""
         return campaign_review_text(_config(state_of(ctx), tenant), campaign, weeks)
 
-    @mcp.completion()
+    @mcp.completion()  # type: ignore[no-untyped-call, untyped-decorator]  # the SDK leaves this decorator unannotated
     async def complete(ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
                        context: CompletionContext | None) -> Completion | None:
         if len(argument.value or "") > MAX_PROMPT_ARGUMENT:

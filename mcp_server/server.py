@@ -38,7 +38,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from gata.settings import Paths
@@ -193,7 +193,7 @@ def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False
     if http:
         base = f"http://{_host_for_url(host)}:{port}"
         auth = {"token_verifier": GataTokenVerifier(TokenStore(paths.tokens_file)),
-                "auth": AuthSettings(issuer_url=base, resource_server_url=None)}  # type: ignore[arg-type]
+                "auth": AuthSettings(issuer_url=base, resource_server_url=None)}
     mcp = GataMCP(paths, scope, config or ServerConfig(), name="gata", title="GATA governed marketing analytics",
                   instructions=INSTRUCTIONS, version=_version(), log_level="WARNING", **auth)
     mcp._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, _set_log_level)
@@ -225,7 +225,7 @@ def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765, policy: Ho
     security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
     streamable = mcp.streamable_http_app(transport_security=security, host=host)
     sse = mcp.sse_app(transport_security=security, host=host)
-    routes: list[Route | Mount] = [r for r in streamable.routes if getattr(r, "path", None) == "/mcp"]
+    routes: list[BaseRoute] = [r for r in streamable.routes if getattr(r, "path", None) == "/mcp"]
     routes += [r for r in sse.routes if getattr(r, "path", None) in ("/sse", "/messages")]
 
     async def health(_: Request) -> JSONResponse:
