@@ -171,8 +171,10 @@ class Watchdog:
                 self._thread.start()
             ticket = next(self._ids)
             self._watched[ticket] = deadline
+            sooner = not self._heap or deadline.end < self._heap[0][0]
             heapq.heappush(self._heap, (deadline.end, ticket))
-            self._cond.notify()
+            if sooner:  # wake the thread only when its next wake-up moves earlier: every request has the
+                self._cond.notify()  # same time limit, so almost never; a wake-up per request cost a GIL hand-off
             return ticket
 
     def done(self, ticket: int) -> None:

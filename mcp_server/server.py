@@ -195,9 +195,8 @@ def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False
         auth = {"token_verifier": GataTokenVerifier(TokenStore(paths.tokens_file)),
                 "auth": AuthSettings(issuer_url=base, resource_server_url=None)}
     mcp = GataMCP(paths, scope, config or ServerConfig(), name="gata", title="GATA governed marketing analytics",
-                  instructions=INSTRUCTIONS, version=_version(), log_level="WARNING", **auth)
+                  instructions=INSTRUCTIONS, version=_version(), log_level="WARNING", tools=tools.build(), **auth)
     mcp._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, _set_log_level)
-    tools.register(mcp)
     resources.register(mcp)
     prompts.register(mcp)
     return mcp

@@ -151,3 +151,25 @@ def test_response_size_cap_truncates_with_a_flag(demo: Paths) -> None:
     result = anyio.run(main)  # the server's state (its snapshot connection) closes with the client's session
     assert result["truncated"] and "capped at 6000 bytes" in result["truncated_reason"]
     assert 0 < result["row_count"] < 200
+
+
+def test_lean_output_schemas_accept_and_refuse_what_the_full_ones_do() -> None:
+    from jsonschema import Draft202012Validator
+
+    from mcp_server.tools import BY_NAME, TOOLS, lean_schema
+
+    for spec in TOOLS:
+        full = spec.output.model_json_schema()
+        lean = lean_schema(full)
+        assert "$defs" not in lean and "$ref" not in str(lean) and "'anyOf': [{'type'" not in str(lean)
+        Draft202012Validator.check_schema(lean)
+    result = {"tenant": "t", "columns": [{"name": "spend", "role": "metric", "type": "number", "unit": "USD",
+                                          "format": None}],
+              "rows": [{"spend": 1.5}], "row_count": 1, "truncated": False, "limit": 100, "notes": [], "sql": "select",
+              "freshness": {"last_load_at": None, "snapshot": {"version": "v1", "published_at": "2026-12-01T00:00:00Z"}}}
+    full = BY_NAME["query"].output.model_json_schema()
+    bad = [{**result, "columns": [{**result["columns"][0], "unit": 3}]}, {**result, "freshness": {"snapshot": {}}},
+           {**result, "columns": [{**result["columns"][0], "role": "x"}]}]
+    for schema in (full, lean_schema(full)):
+        assert Draft202012Validator(schema).is_valid(result)
+        assert not any(Draft202012Validator(schema).is_valid(b) for b in bad)
