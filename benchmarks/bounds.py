@@ -118,16 +118,17 @@ def cache_server_side(paths: Paths, distinct: int) -> None:
     """The server's own work for the same queries (run_query in this process: no transport, no client)."""
     from gata.tokens import Scope
     from mcp_server import cache
-    from mcp_server.tools import Gata, run_query
+    from mcp_server.state import ServerConfig, ServerState
+    from mcp_server.tools.query import QueryArgs, run_query
 
-    gata = Gata(paths, Scope(TENANT))
+    gata = ServerState(paths, Scope(TENANT), ServerConfig())
     first, repeat = [], []
     for i in range(distinct):
         args = {"metrics": ["spend", "clicks", "ctr"], "dimensions": ["campaign_name"], "time_grain": "day",
                 "filters": [{"field": "campaign_name", "operator": "not in", "values": [f"server-{i}"]}]}
         for times in (first, repeat):
             start = time.perf_counter()
-            run_query(gata, Scope(TENANT), args, None)
+            run_query(gata, Scope(TENANT), QueryArgs.model_validate(args))
             times.append(time.perf_counter() - start)
     miss, hit = statistics.median(first), statistics.median(repeat)
     print("  server side (run_query in-process):")
@@ -227,8 +228,8 @@ def hostile_call(rng: random.Random) -> tuple[str, Any]:
     if kind == "health":
         return "tool:pipeline_health", {"tenant": tenant}
     if kind == "onboard":
-        return "tool:onboard_tenant", {"request": {"slug": rng.choice(["acme_corp\n", "evil", "a" * 50, "x"]),
-                                                   "name": "Evil", "sources": ["google_ads"], "evil": 1}}
+        return "tool:onboard_tenant", {"slug": rng.choice(["acme_corp\n", "evil", "a" * 50, "x"]),
+                                       "name": "Evil", "sources": ["google_ads"], "evil": 1}
     if kind == "resource":
         other = rng.choice([*OTHERS, TENANT, "..", "%2e%2e", "x" * 300])
         return "resource", rng.choice([f"gata://tenants/{other}/semantic-model", f"gata://tenants/{other}/metrics",

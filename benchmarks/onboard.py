@@ -45,9 +45,9 @@ def measure(existing: int, days: int, root: Path) -> tuple[float, float]:
     with http_server(paths, root / "serve.log") as server, \
             session(lambda: http_client(server.url, admin)) as operator:
         t0 = time.perf_counter()
-        result = operator.ok("onboard_tenant", {"request": {
+        result = operator.ok("onboard_tenant", {
             "slug": "newco", "name": "NewCo", "sources": ["tiktok_ads", "linkedin_ads", "woocommerce", "amplitude"],
-            "days": days, "create_token": True}})
+            "days": days, "create_token": True})
         onboarded = time.perf_counter() - t0
         with session(lambda: http_client(server.url, result["token"])) as agent:
             while True:

@@ -14,7 +14,10 @@ Then ``gata serve`` runs as a child process on 127.0.0.1 and, for each query:
 - ``rest``: the same arguments posted to ``/api/v1/query`` (the REST mirror, same tool).
 
 It prints median and p95 latency of both and their ratio, then queries per
-second with 16 concurrent MCP clients (and 16 direct threads, for scale).
+second with 16 concurrent MCP clients (and 16 direct threads, for scale). For
+those the server runs with its result cache off (``GATA_RESULT_CACHE_MB=0``), so
+every MCP call runs its SQL as the direct path does. Then a second server with
+the cache on answers each query repeatedly: cache hit against the miss above.
 """
 
 from __future__ import annotations
@@ -93,10 +96,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(paths: Paths) -> tuple[subprocess.Popen[bytes], str]:
+def serve(paths: Paths, **env: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen([str(Path(sys.executable).with_name("gata")), "serve", "--port", str(port)],
-                            env=env_for(paths), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env={**env_for(paths), **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -205,6 +208,22 @@ async def throughput(url: str, token: str, clients: int, seconds: float) -> tupl
     return done, time.perf_counter() - start
 
 
+async def cache_hits(url: str, token: str, repeat: int) -> dict[str, float]:
+    """Median ms of each query answered from the result cache (after one call that fills it)."""
+    http, mcp = client(url, token)
+    out: dict[str, float] = {}
+    async with http, mcp:
+        for name, args in QUERIES.items():
+            await mcp.call_tool("query", args)
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                await mcp.call_tool("query", args)
+                times.append((time.perf_counter() - t0) * 1000)
+            out[name] = statistics.median(times)
+    return out
+
+
 def direct_throughput(db: Path, sqls: list[str], threads: int, seconds: float) -> tuple[int, float]:
     con = duckdb.connect(str(db), read_only=True)
     counts = [0] * threads
@@ -254,7 +273,7 @@ def main() -> int:
     else:
         paths = prepare(args.home.resolve(), args.days, args.volume)
     token = TokenStore(paths.tokens_file).create(tenant=TENANT, note="benchmark")[1]
-    proc, url = serve(paths)
+    proc, url = serve(paths, GATA_RESULT_CACHE_MB="0")
     try:
         db = (paths.serving_dir / "current").resolve() / "warehouse.duckdb"
         with duckdb.connect(str(db), read_only=True) as con:
@@ -289,7 +308,16 @@ def main() -> int:
         print(f"throughput, {args.clients} concurrent clients, the queries above in rotation, {args.seconds:.0f}s:")
         print(f"  mcp    {mcp_qps:8.1f} queries/s ({done} calls)")
         print(f"  direct {direct_qps:8.1f} queries/s ({ddone} executions, {args.clients} threads)")
-        print(f"  ratio  {mcp_qps / direct_qps:8.2f} of direct throughput")
+        print(f"  ratio  {mcp_qps / direct_qps:8.2f} of direct throughput\n")
+        proc.terminate()
+        proc.wait(10)
+
+        proc, url = serve(paths)  # the result cache on (its default budget)
+        hits = anyio.run(cache_hits, url, token, args.repeat)
+        print("result cache, through MCP (ms, p50): miss = the cache-off server above, hit = repeats here")
+        for r in rows:
+            hit = hits[r["query"]]
+            print(f"  {r['query']:<40} miss {r['mcp_p50']:7.1f}  hit {hit:6.1f}  {r['mcp_p50'] / hit:5.1f}x")
     finally:
         proc.terminate()
         proc.wait(10)

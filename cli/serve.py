@@ -161,7 +161,8 @@ def _banner(args: argparse.Namespace, tenants: list[str], version: str) -> None:
 def serve(args: argparse.Namespace) -> int:
     from gata.tokens import Scope
     from mcp_server.server import build_server, http_app
-    from mcp_server.tools import ServerConfig
+    from mcp_server.snapshot import SnapshotManager
+    from mcp_server.state import ServerConfig
 
     stdio = args.transport == "stdio"
     if stdio and not (args.tenant or args.admin):
@@ -193,9 +194,12 @@ def serve(args: argparse.Namespace) -> int:
     config = ServerConfig(query_timeout_s=args.query_timeout, max_response_bytes=args.max_response_bytes)
     scope = (Scope(tenant=None, admin=True) if args.admin else Scope(tenant=args.tenant)) if stdio else None
     mcp = build_server(paths, scope, http=not stdio, host=args.host, port=args.port, config=config)
-    snap = mcp.gata.snapshots.peek()
-    _banner(args, snap.tenants if snap else [], snap.version if snap else "none")
-    if stdio and args.tenant and snap and args.tenant not in snap.configs:
+    published = SnapshotManager(paths)  # what the banner names; the server opens its own while it runs
+    snap = published.peek()
+    tenants, version = (snap.tenants, snap.version) if snap else ([], "none")
+    published.close()
+    _banner(args, tenants, version)
+    if stdio and args.tenant and snap and args.tenant not in tenants:
         _err(f"warning: tenant {args.tenant!r} has no published data; its tool calls will say so")
     if stdio:
         import anyio

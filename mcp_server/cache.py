@@ -109,7 +109,7 @@ class ByteLRU:
 
     def get_or_make(self, key: bytes, make: Callable[[], T]) -> T:
         """The cached value, or ``make()``'s (computed outside the lock, so a slow make blocks nobody)."""
-        found = self.get(key)
+        found: T | None = self.get(key)
         if found is not None:
             return found
         value = make()

@@ -111,8 +111,7 @@ def attach_chart(result: QueryResult, requested: ChartKind, name: str, currency:
         return result
     spec = vega_lite(result, kind, title_for(result, name, currency))
     result.chart = Chart(kind=kind, vega_lite=spec, image=IMAGE_WHERE)
-    result._png = render_png(spec)
-    return result
+    return result.with_png(render_png(spec))
 
 
 def render_png(spec: dict[str, Any]) -> bytes:
@@ -120,4 +119,5 @@ def render_png(spec: dict[str, Any]) -> bytes:
     import vl_convert
 
     with _render_lock:
-        return vl_convert.vegalite_to_png(spec, scale=1)
+        png: bytes = vl_convert.vegalite_to_png(spec, scale=1)
+    return png

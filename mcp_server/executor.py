@@ -21,17 +21,18 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 import logging
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import duckdb
+import pydantic_core
 
 from gata.errors import QueryCancelled, QueryTimeout
 from mcp_server.cache import RESULTS, digest
@@ -170,8 +171,10 @@ class Watchdog:
                 self._thread.start()
             ticket = next(self._ids)
             self._watched[ticket] = deadline
+            sooner = not self._heap or deadline.end < self._heap[0][0]
             heapq.heappush(self._heap, (deadline.end, ticket))
-            self._cond.notify()
+            if sooner:  # wake the thread only when its next wake-up moves earlier: every request has the
+                self._cond.notify()  # same time limit, so almost never; a wake-up per request cost a GIL hand-off
             return ticket
 
     def done(self, ticket: int) -> None:
@@ -183,17 +186,17 @@ class Watchdog:
             with self._cond:
                 while not self._heap:
                     self._cond.wait()
-                deadline, ticket = self._heap[0]
+                end, ticket = self._heap[0]
                 now = time.monotonic()
                 if ticket not in self._watched:
                     heapq.heappop(self._heap)
                     continue
-                if deadline > now:
-                    self._cond.wait(deadline - now)
+                if end > now:
+                    self._cond.wait(end - now)
                     continue
                 heapq.heappop(self._heap)
-                deadline = self._watched.pop(ticket)
-            deadline.expire()
+                due = self._watched.pop(ticket)
+            due.expire()
 
 
 WATCHDOG = Watchdog()
@@ -204,8 +207,7 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
     """Run ``sql`` (which should already limit itself to ``max_rows + 1``) on a fresh cursor, within
     ``timeout_s``: seconds for a one-off, or the request's Deadline (then it shares the request's budget)."""
     own = not isinstance(timeout_s, Deadline)
-    budget = Deadline(float(timeout_s)) if own else timeout_s
-    assert isinstance(budget, Deadline)
+    budget = timeout_s if isinstance(timeout_s, Deadline) else Deadline(float(timeout_s))
     try:
         budget.check(stage)
         cur = con.cursor()
@@ -227,9 +229,29 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
     finally:
         if own:
             budget.close()
-    rows = [tuple(to_json_value(v) for v in row) for row in raw[:max_rows]]
-    return Execution(names=[d[0] for d in description], types=[column_type(str(d[1])) for d in description],
-                     rows=rows, truncated=len(raw) > max_rows, elapsed_ms=(time.perf_counter() - start) * 1000)
+    types = [str(d[1]) for d in description]
+    return Execution(names=[d[0] for d in description], types=[column_type(t) for t in types],
+                     rows=json_rows(raw[:max_rows], types), truncated=len(raw) > max_rows,
+                     elapsed_ms=(time.perf_counter() - start) * 1000)
+
+
+def json_rows(raw: list[tuple[Any, ...]], types: list[str]) -> list[tuple[Value, ...]]:
+    """Rows with JSON-friendly cells, converting only the columns whose DuckDB type needs it (text,
+    integers and booleans come out of DuckDB as they are sent), rather than a Python call for every
+    cell of every row."""
+    convert = [i for i, t in enumerate(types) if not _NATIVE.match(t)]
+    if not convert:
+        return cast(list[tuple[Value, ...]], raw)
+    out = []
+    for row in raw:
+        cells = list(row)
+        for i in convert:
+            cells[i] = to_json_value(cells[i])
+        out.append(tuple(cells))
+    return out
+
+
+_NATIVE = re.compile(r"^(VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$")
 
 
 def execute_cached(con: duckdb.DuckDBPyConnection, snapshot: str, tenant: str, sql: str, max_rows: int,
@@ -240,7 +262,7 @@ def execute_cached(con: duckdb.DuckDBPyConnection, snapshot: str, tenant: str, s
     snapshot has a new version, so it is never answered from an old one's results.
     """
     key = digest("result", tenant, snapshot, sql, str(max_rows))
-    found = RESULTS.get(key)
+    found: Execution | None = RESULTS.get(key)
     if found is not None:
         return found
     result = execute(con, sql, max_rows, deadline, stage)
@@ -249,10 +271,15 @@ def execute_cached(con: duckdb.DuckDBPyConnection, snapshot: str, tenant: str, s
 
 
 def fit_rows(rows: list[dict[str, Value]], max_bytes: int) -> tuple[list[dict[str, Value]], bool]:
-    """The longest prefix of ``rows`` whose JSON fits in ``max_bytes``; and whether any were dropped."""
+    """The longest prefix of ``rows`` whose JSON fits in ``max_bytes``; and whether any were dropped.
+
+    Almost every answer fits: one serialisation of all rows (in Rust) says so; only an answer
+    over budget is walked row by row to find where to cut."""
+    if len(pydantic_core.to_json(rows)) <= max_bytes:
+        return rows, False
     total = 2
     for i, row in enumerate(rows):
-        total += len(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()) + 1
+        total += len(pydantic_core.to_json(row)) + 1
         if total > max_bytes:
             return rows[:i], True
     return rows, False

@@ -21,17 +21,16 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from mcp_server import cache
+from mcp_server.state import ServerState
 
-if TYPE_CHECKING:
-    from mcp_server.tools import Gata
+CurrentState = Callable[[], ServerState | None]  # the running server's state (None when it is not running)
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +45,15 @@ api_var: contextvars.ContextVar[str] = contextvars.ContextVar("gata_api", defaul
 class BuildStatusCollector(Collector):
     """Snapshot version, publication time and per-tenant pipeline status, cached per snapshot version."""
 
-    def __init__(self, gata: Gata) -> None:
-        self.gata = gata
+    def __init__(self, state: CurrentState) -> None:
+        self.state = state
         self._cache: tuple[str, dict[str, str]] | None = None
 
     def _statuses(self) -> tuple[str | None, float | None, dict[str, str]]:
         from pipeline.health import tenant_health
 
-        snap = self.gata.snapshots.peek()
+        state = self.state()
+        snap = state.snapshots.peek() if state is not None else None
         if snap is None:
             return None, None, {}
         if self._cache is None or self._cache[0] != snap.version:
@@ -114,7 +114,7 @@ class CacheCollector(Collector):
 class ServerMetrics:
     """The server's own registry (not the process-global one: tests run several servers)."""
 
-    def __init__(self, gata: Gata) -> None:
+    def __init__(self, state: CurrentState) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("gata_requests", "Tool calls by tool, tenant scope, API (mcp or rest) and outcome.",
                                 ["tool", "tenant", "api", "outcome"], registry=self.registry)
@@ -122,7 +122,7 @@ class ServerMetrics:
                                  ["tool", "tenant", "api"], buckets=BUCKETS, registry=self.registry)
         self.errors = Counter("gata_errors", "Failed tool calls by tool and kind.", ["tool", "kind"],
                               registry=self.registry)
-        self.registry.register(BuildStatusCollector(gata))
+        self.registry.register(BuildStatusCollector(state))
         self.registry.register(CacheCollector())
 
     def observe(self, tool: str, tenant: str, outcome: str, seconds: float) -> None:

@@ -131,6 +131,15 @@ class QueryResult(BaseModel):
     chart: Chart | None = Field(default=None, description="With chart='auto'|'line'|'bar': the chart's spec.")
     _png: bytes | None = PrivateAttr(default=None)  # the rendered chart, sent as an image block, never as JSON
 
+    @property
+    def png(self) -> bytes | None:
+        """The rendered chart, if one was asked for: an image block beside the JSON, never inside it."""
+        return self._png
+
+    def with_png(self, png: bytes) -> QueryResult:
+        self._png = png
+        return self
+
 
 # ---- pipeline_health ---------------------------------------------------------------------------------
 class PipelineHealth(BaseModel):

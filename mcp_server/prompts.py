@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import anyio.to_thread
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
@@ -34,8 +34,10 @@ from gata import clock
 from gata.errors import GataError, NotBuiltError, QueryError
 from gata.limits import MAX_PROMPT_ARGUMENT
 from mcp_server.auth import request_scope
+from mcp_server.guards import validation_message
 from mcp_server.resources import visible
-from mcp_server.tools import Gata, dimension_values, validation_message
+from mcp_server.state import ServerState, StateHolder, state_of
+from mcp_server.tools.get_dimension_values import DimensionValuesArgs, dimension_values
 
 log = logging.getLogger(__name__)
 PAID = ["spend", "impressions", "clicks", "conversions", "ctr", "cpc", "cpa"]
@@ -67,12 +69,12 @@ def render_error(name: str, exc: BaseException) -> MCPError:
     return MCPError(INVALID_PARAMS, f"cannot render prompt {name[:MAX_PROMPT_ARGUMENT]!r}: {reason}")
 
 
-def _config(gata: Gata, tenant: str | None) -> dict[str, Any]:
-    scope = request_scope(gata.fixed_scope)
+def _config(state: ServerState, tenant: str | None) -> dict[str, Any]:
+    scope = request_scope(state.fixed_scope)
     if scope is None:
         raise ValueError("no credentials on this request")
-    with gata.snapshots.use() as snap:
-        return snap.configs[gata.tenant_for(scope, snap, tenant or None)]
+    with state.snapshots.use() as snap:
+        return snap.configs[state.tenant_for(scope, snap, tenant or None)]
 
 
 def _window(config: dict[str, Any], weeks: int) -> tuple[date, date]:
@@ -125,35 +127,40 @@ def campaign_review_text(config: dict[str, Any], campaign: str, weeks: int) -> s
             "recommend whether to scale, keep or pause it, with the numbers that justify it.")
 
 
-def register(mcp: MCPServer, gata: Gata) -> None:
+def register(mcp: MCPServer[Any]) -> None:
     @mcp.prompt(title="Weekly channel review")
-    def weekly_channel_review(weeks: int = 4, platform: str | None = None, tenant: str | None = None) -> str:
+    def weekly_channel_review(ctx: Context[Any, Any], weeks: int = 4, platform: str | None = None,
+                              tenant: str | None = None) -> str:
         """Weekly paid-channel performance review: spend, CTR, CPC and CPA by platform and week (admins name
         the tenant)."""
-        return weekly_channel_review_text(_config(gata, tenant), weeks, platform)
+        return weekly_channel_review_text(_config(state_of(ctx), tenant), weeks, platform)
 
     @mcp.prompt(title="Campaign review")
-    def campaign_review(campaign: str, weeks: int = 4, tenant: str | None = None) -> str:
+    def campaign_review(campaign: str, ctx: Context[Any, Any], weeks: int = 4, tenant: str | None = None) -> str:
         """One campaign's weekly trend and efficiency against the account, with a recommendation."""
-        return campaign_review_text(_config(gata, tenant), campaign, weeks)
+        return campaign_review_text(_config(state_of(ctx), tenant), campaign, weeks)
 
-    @mcp.completion()
+    @mcp.completion()  # type: ignore[no-untyped-call, untyped-decorator]  # the SDK leaves this decorator unannotated
     async def complete(ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
                        context: CompletionContext | None) -> Completion | None:
         if len(argument.value or "") > MAX_PROMPT_ARGUMENT:
             return Completion(values=[], total=0, has_more=False)  # nothing can start with that
         typed = (argument.value or "").lower()
         given = (context.arguments if context and context.arguments else {}) or {}
+        if not isinstance(mcp, StateHolder):  # completions get no Context: the state comes from the server
+            return None
+        state = mcp.state
         if argument.name == "tenant":
-            values = [t for t in visible(gata) if typed in t]
+            values = [t for t in visible(state) if typed in t]
         elif isinstance(ref, PromptReference) and argument.name in ("platform", "campaign"):
             dimension = "source_platform" if argument.name == "platform" else "campaign_name"
-            scope = request_scope(gata.fixed_scope)
+            scope = request_scope(state.fixed_scope)
             if scope is None:
                 return None
             try:
-                result = await anyio.to_thread.run_sync(lambda: dimension_values(
-                    gata, scope, dimension, typed or None, None, MAX_COMPLETIONS, given.get("tenant")))
+                args = DimensionValuesArgs(dimension=dimension, search=typed or None, limit=MAX_COMPLETIONS,
+                                           tenant=given.get("tenant"))
+                result = await anyio.to_thread.run_sync(lambda: dimension_values(state, scope, args))
             except Exception:  # noqa: BLE001 - completion is a convenience: no suggestions rather than an error
                 return None
             values = [str(v.value) for v in result.values if v.value is not None]

@@ -13,28 +13,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp_types import Resource
 
 from mcp_server.auth import request_scope
-from mcp_server.tools import Gata
+from mcp_server.state import ServerState, state_of
 
 MODEL_URI = "gata://tenants/{tenant}/semantic-model"
 METRICS_URI = "gata://tenants/{tenant}/metrics"
 
 
-def visible(gata: Gata) -> list[str]:
-    scope = request_scope(gata.fixed_scope)
-    snap = gata.snapshots.peek()
+def visible(state: ServerState) -> list[str]:
+    scope = request_scope(state.fixed_scope)
+    snap = state.snapshots.peek()
     if scope is None or snap is None:
         return []
-    return gata.visible_tenants(scope, snap)
+    return state.visible_tenants(scope, snap)
 
 
-def listing(gata: Gata) -> list[Resource]:
+def listing(state: ServerState) -> list[Resource]:
     out: list[Resource] = []
-    for tenant in visible(gata):
+    for tenant in visible(state):
         out.append(Resource(uri=MODEL_URI.format(tenant=tenant), name=f"{tenant} semantic model",
                             description=f"The governed semantic model of {tenant} (YAML, generated).",
                             mime_type="application/yaml"))
@@ -44,10 +44,10 @@ def listing(gata: Gata) -> list[Resource]:
     return out
 
 
-def _config(gata: Gata, tenant: str) -> tuple[dict[str, Any], str]:
-    if tenant not in visible(gata):
+def _config(state: ServerState, tenant: str) -> tuple[dict[str, Any], str]:
+    if tenant not in visible(state):
         raise ResourceNotFoundError(f"no tenant {tenant!r} in this session's scope")
-    with gata.snapshots.use() as snap:
+    with state.snapshots.use() as snap:
         return snap.configs[tenant], snap.yaml_text[tenant]
 
 
@@ -72,13 +72,13 @@ def catalog_markdown(config: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def register(mcp: MCPServer, gata: Gata) -> None:
+def register(mcp: MCPServer[Any]) -> None:
     @mcp.resource(MODEL_URI, name="semantic-model", mime_type="application/yaml",
                   description="A tenant's governed semantic model (generated YAML).")
-    def semantic_model(tenant: str) -> str:
-        return _config(gata, tenant)[1]
+    def semantic_model(tenant: str, ctx: Context[Any, Any]) -> str:
+        return _config(state_of(ctx), tenant)[1]
 
     @mcp.resource(METRICS_URI, name="metric-catalog", mime_type="text/markdown",
                   description="A tenant's metric catalog: metrics, dimensions, values, coverage (Markdown).")
-    def metric_catalog(tenant: str) -> str:
-        return catalog_markdown(_config(gata, tenant)[0])
+    def metric_catalog(tenant: str, ctx: Context[Any, Any]) -> str:
+        return catalog_markdown(_config(state_of(ctx), tenant)[0])

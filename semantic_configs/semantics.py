@@ -98,30 +98,30 @@ class DateRange(BaseModel):
 class QuerySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    metrics: list[Name] = Field(
-        min_length=1,
-        max_length=MAX_METRICS,
-        description="Metric names from list_metrics.",
-        examples=[["spend", "clicks"]],
-    )
-    dimensions: list[Name] = Field(
-        default_factory=list,
-        max_length=MAX_DIMENSIONS,
-        description="Dimensions to group by; use 'date' with time_grain for time series.",
-        examples=[["source_platform", "date"]],
-    )
-    filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS)
-    time_grain: Grain | None = Field(
-        default=None, description="Grain of the date dimension (adds 'date' if missing)."
-    )
-    date_range: DateRange | None = Field(
-        default=None, description="Only rows whose date falls in this range."
-    )
-    order_by: list[OrderBy] = Field(default_factory=list, max_length=MAX_ORDER_BY)
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, description=f"Rows to return (at most {MAX_LIMIT}).")
-    attribution_model: str | None = Field(
-        default=None, description="How revenue is credited to channels and campaigns (list_metrics lists the "
-                                  "models); default: the tenant's. Applies to metrics answered by channel.")
+    metrics: list[Name] = Field(min_length=1, max_length=MAX_METRICS, description="Metric names from list_metrics.",
+                                examples=[["spend", "clicks"]])
+    dimensions: list[Name] = Field(default_factory=list, max_length=MAX_DIMENSIONS,
+                                   description="Dimensions to group by, from list_metrics. Use 'date' (with "
+                                               "time_grain) for a time series.", examples=[["source_platform"]])
+    filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS,
+                                  description="Conditions on dimensions, all of which must hold. Operators: =, !=, "
+                                              ">, >=, <, <=, in, not in, like, ilike, is null, is not null.",
+                                  examples=[[{"field": "source_platform", "operator": "in",
+                                              "values": ["google_ads", "facebook_ads"]}]])
+    time_grain: Grain | None = Field(default=None, description="Group dates by day, week, month, quarter or year "
+                                     "(adds the 'date' dimension).", examples=["week"])
+    date_range: DateRange | None = Field(default=None, description="Only these days (inclusive).",
+                                         examples=[{"start": "2026-10-01", "end": "2026-10-31"}])
+    order_by: list[OrderBy] = Field(default_factory=list, max_length=MAX_ORDER_BY,
+                                    description="Sort by metrics or dimensions of this query. Default: by date when "
+                                                "grouped by date.", examples=[[{"field": "spend", "direction": "desc"}]])
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, description=f"Maximum rows (default {DEFAULT_LIMIT}). Above "
+                       f"{MAX_LIMIT} the query tool clamps it to {MAX_LIMIT}, and its `notes` say so.")
+    attribution_model: Name | None = Field(
+        default=None, description="How revenue is credited to channels and campaigns for attributed_revenue, roas, "
+        "cac and the other metrics answered by channel: one of list_metrics' attribution.models (first_touch, "
+        "last_touch, last_non_direct, linear, position_based, time_decay, data_driven). Default: the tenant's.",
+        examples=["last_non_direct"])
 
     @model_validator(mode="after")
     def _bounded_values(self) -> QuerySpec:

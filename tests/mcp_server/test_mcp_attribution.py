@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from gata.attribution import ATTRIBUTION_MODELS
 from gata.settings import Paths
 from gata.tenants import load_tenants
-from mcp_server.tools import INTERNAL
+from mcp_server.guards import INTERNAL
 from tests import attribution_truth
 from tests.mcp_server.mcp_support import Session
 

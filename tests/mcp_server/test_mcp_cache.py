@@ -12,7 +12,8 @@ from gata.settings import Paths
 from gata.tokens import Scope
 from mcp_server import cache
 from mcp_server.cache import ByteLRU, digest
-from mcp_server.tools import Gata, run_query
+from mcp_server.state import ServerConfig, ServerState
+from mcp_server.tools.query import QueryArgs, run_query
 from tests.mcp_server.mcp_support import publish_copy
 
 
@@ -38,13 +39,13 @@ def test_repeats_come_from_the_result_cache_and_a_new_snapshot_is_never_answered
         demo: Paths, tmp_path: Path) -> None:
     paths = Paths(tmp_path / "home", demo.tenants_file)
     publish_copy(demo, paths.serving_dir, "v1")
-    gata = Gata(paths, Scope("tyrell_corp"))
-    args = {"metrics": ["spend"], "dimensions": ["source_platform"],
-            "filters": [{"field": "source_platform", "operator": "in", "values": ["google_ads"]}]}
+    gata = ServerState(paths, Scope("tyrell_corp"), ServerConfig())
+    args = QueryArgs(metrics=["spend"], dimensions=["source_platform"],
+                     filters=[{"field": "source_platform", "operator": "in", "values": ["google_ads"]}])
     try:
         before = cache.RESULTS.stats()
-        first = run_query(gata, Scope("tyrell_corp"), args, None)
-        again = run_query(gata, Scope("tyrell_corp"), args, None)
+        first = run_query(gata, Scope("tyrell_corp"), args)
+        again = run_query(gata, Scope("tyrell_corp"), args)
         after = cache.RESULTS.stats()
         assert again.rows == first.rows and after.hits == before.hits + 1 and after.misses == before.misses + 1
 
@@ -53,7 +54,7 @@ def test_repeats_come_from_the_result_cache_and_a_new_snapshot_is_never_answered
             "tables"]["ad_performance"]["table"]
         with duckdb.connect(str(v2 / "warehouse.duckdb")) as con:
             con.execute(f"update analytics.{table} set spend = spend * 2")
-        fresh = run_query(gata, Scope("tyrell_corp"), args, None)
+        fresh = run_query(gata, Scope("tyrell_corp"), args)
         assert fresh.freshness.snapshot.version == "v2" and fresh.sql == first.sql
         assert fresh.rows[0]["spend"] == round(first.rows[0]["spend"] * 2, 2)
     finally:

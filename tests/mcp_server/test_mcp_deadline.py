@@ -26,7 +26,7 @@ from gata.settings import Paths
 from gata.tokens import Scope, TokenStore
 from mcp_server.executor import Deadline, execute
 from mcp_server.server import build_server
-from mcp_server.tools import ServerConfig
+from mcp_server.state import ServerConfig
 from tests.mcp_server.mcp_support import (
     HttpServer,
     http_client,
@@ -184,9 +184,6 @@ def test_the_deadline_covers_compilation(demo: Paths) -> None:
             assert result.is_error
             return result.content[0].text  # type: ignore[union-attr]
 
-    try:
-        text = anyio.run(main)
-    finally:
-        mcp.gata.snapshots.close()
+    text = anyio.run(main)
     assert "took longer than 0.01 s" in text and "narrow the date_range" in text
 

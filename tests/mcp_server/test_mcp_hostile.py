@@ -109,12 +109,12 @@ def test_hostile_tool_call_is_refused(tyrell_http: Session, watch: Any, name: st
 @pytest.mark.parametrize(("name", "request_", "fragments"), ONBOARD_CASES, ids=[c[0] for c in ONBOARD_CASES])
 def test_hostile_onboarding_is_refused(admin_http: Session, watch: Any, name: str, request_: dict[str, Any],
                                        fragments: list[str]) -> None:
-    watch(lambda: admin_http.error("onboard_tenant", {"request": request_}), fragments)
+    watch(lambda: admin_http.error("onboard_tenant", request_), fragments)
 
 
 def test_onboard_tenant_is_refused_to_a_tenant_session(tyrell_http: Session, watch: Any) -> None:
-    watch(lambda: tyrell_http.error("onboard_tenant", {"request": {"slug": "acme_corp", "name": "A",
-                                                                    "sources": ["google_ads"]}}), ["needs admin scope"])
+    watch(lambda: tyrell_http.error("onboard_tenant", {"slug": "acme_corp", "name": "A",
+                                                        "sources": ["google_ads"]}), ["needs admin scope"])
 
 
 def prompt_error(s: Session, name: str, args: dict[str, str]) -> str:

@@ -101,7 +101,7 @@ def test_tools_by_role(tyrell: Session, admin_http: Session) -> None:
     tenant_tools = {t.name for t in tyrell.run(tyrell.client.list_tools).tools}
     assert tenant_tools == TOOLS - {"onboard_tenant"}
     assert {t.name for t in admin_http.run(admin_http.client.list_tools).tools} == TOOLS
-    refusal = tyrell.error("onboard_tenant", {"request": {"slug": "x_co", "name": "X", "sources": ["tiktok_ads"]}})
+    refusal = tyrell.error("onboard_tenant", {"slug": "x_co", "name": "X", "sources": ["tiktok_ads"]})
     assert "needs admin scope" in refusal and "gata token create --admin" in refusal
 
 

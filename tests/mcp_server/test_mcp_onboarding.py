@@ -38,12 +38,12 @@ def test_admin_onboards_a_tenant_that_then_answers_with_its_own_token(serving_ho
         progress.append((done, total, message))
 
     with session(lambda: http_client(server.url, tenant_token)) as tenant:  # a tenant may not onboard
-        assert "admin" in tenant.error("onboard_tenant", {"request": {"slug": "x_co", "name": "X", "sources": ["tiktok_ads"]}})
+        assert "admin" in tenant.error("onboard_tenant", {"slug": "x_co", "name": "X", "sources": ["tiktok_ads"]})
 
     with session(lambda: http_client(server.url, admin)) as operator:
         result = operator.run(lambda: operator.client.call_tool(
-            "onboard_tenant", {"request": {"slug": "cyberdyne", "name": "Cyberdyne Systems", "sources": NEW_SOURCES,
-                                           "days": 5, "volume": 0.3, "create_token": True}},
+            "onboard_tenant", {"slug": "cyberdyne", "name": "Cyberdyne Systems", "sources": NEW_SOURCES,
+                               "days": 5, "volume": 0.3, "create_token": True},
             progress_callback=on_progress))
         assert not result.is_error, result.content[0].text
         built = result.structured_content

@@ -25,7 +25,7 @@ def rest(server: HttpServer, token: str | None, tool: str, args: dict[str, Any],
     if tool == "query":
         return httpx2.post(url + "/query", json=args, headers=h, timeout=60)
     if tool == "onboard_tenant":
-        return httpx2.post(url + "/tenants", json=args.get("request"), headers=h, timeout=60)
+        return httpx2.post(url + "/tenants", json=args, headers=h, timeout=60)
     params = {k: str(v) for k, v in args.items() if k != "dimension"}
     if tool == "get_dimension_values":
         return httpx2.get(f"{url}/dimensions/{quote(args['dimension'], safe='')}/values", params=params,
@@ -103,11 +103,11 @@ def test_tokens_and_scopes(server: HttpServer, tokens: Tokens) -> None:
     ghost = rest(server, tokens.ghost, "list_metrics", {})
     assert ghost.status_code == 400 and "no published data" in ghost.json()["detail"]
     # onboarding is admin-only: a tenant token is refused before anything runs
-    request = {"request": {"slug": "x_co", "name": "X", "sources": ["tiktok_ads"]}}
+    request = {"slug": "x_co", "name": "X", "sources": ["tiktok_ads"]}
     refused = rest(server, tokens.by_tenant["tyrell_corp"], "onboard_tenant", request)
     assert refused.status_code == 403 and "needs admin scope" in refused.json()["detail"]
-    invalid = rest(server, tokens.admin, "onboard_tenant", {"request": {"slug": "Bad Slug", "name": "X",
-                                                                        "sources": ["nope_ads"]}})
+    invalid = rest(server, tokens.admin, "onboard_tenant", {"slug": "Bad Slug", "name": "X",
+                                                            "sources": ["nope_ads"]})
     assert invalid.status_code == 400 and "nope_ads" in invalid.json()["detail"]  # names the unknown connector
 
 

@@ -109,7 +109,7 @@ def test_admin_onboards_a_tenant_with_progress_and_it_is_served_at_once(copy: Pa
 
     with http_server(copy, tmp_path / "serve.log") as server, session(lambda: http_client(server.url, admin)) as s:
         assert "Unknown tenant 'acme_corp'" in s.error("query", {"metrics": ["spend"], "tenant": "acme_corp"})
-        result = s.run(lambda: s.client.call_tool("onboard_tenant", {"request": request},
+        result = s.run(lambda: s.client.call_tool("onboard_tenant", request,
                                                   progress_callback=on_progress))
         assert not result.is_error, result.content[0].text
         outcome = result.structured_content
@@ -119,9 +119,9 @@ def test_admin_onboards_a_tenant_with_progress_and_it_is_served_at_once(copy: Pa
         with session(lambda: http_client(server.url, outcome["token"])) as acme:
             rows = acme.ok("query", {"metrics": ["spend"], "dimensions": ["source_platform"]})["rows"]
             assert [r["source_platform"] for r in rows] == ["google_ads"]
-        invalid = s.error("onboard_tenant", {"request": {"slug": "acme_two", "name": "x", "sources": ["nope_ads"]}})
+        invalid = s.error("onboard_tenant", {"slug": "acme_two", "name": "x", "sources": ["nope_ads"]})
         assert "unknown connector 'nope_ads'" in invalid and "nothing was changed" in invalid
-        missing = s.error("onboard_tenant", {"request": {"slug": "acme_two", "name": "x"}})
+        missing = s.error("onboard_tenant", {"slug": "acme_two", "name": "x"})
         assert "sources: Field required" in missing
 
 

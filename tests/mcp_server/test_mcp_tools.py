@@ -170,7 +170,7 @@ def test_admin_reads_any_tenant_and_every_health_report(admin_http: Session) -> 
 
 
 def test_onboarding_is_admin_only(tyrell: Session) -> None:
-    message = tyrell.error("onboard_tenant", {"request": {"slug": "acme_corp", "name": "Acme", "sources": ["shopify"]}})
+    message = tyrell.error("onboard_tenant", {"slug": "acme_corp", "name": "Acme", "sources": ["shopify"]})
     assert "admin" in message and "gata token create --admin" in message and "gata serve --admin" in message
 
 

@@ -18,9 +18,10 @@ from gata.settings import Paths
 from gata.tokens import Scope, TokenStore
 from mcp_server.auth import GataTokenVerifier
 from mcp_server.executor import execute, fit_rows, to_json_value
+from mcp_server.guards import check_tables, guarded
 from mcp_server.server import build_server
 from mcp_server.snapshot import SnapshotManager
-from mcp_server.tools import ServerConfig, check_tables, guarded
+from mcp_server.state import ServerConfig
 from tests.mcp_server.mcp_support import publish_copy
 
 
@@ -147,9 +148,28 @@ def test_response_size_cap_truncates_with_a_flag(demo: Paths) -> None:
             assert not result.is_error
             return result.structured_content
 
-    try:
-        result = anyio.run(main)
-    finally:
-        mcp.gata.snapshots.close()  # this process opens the same file elsewhere, with another configuration
+    result = anyio.run(main)  # the server's state (its snapshot connection) closes with the client's session
     assert result["truncated"] and "capped at 6000 bytes" in result["truncated_reason"]
     assert 0 < result["row_count"] < 200
+
+
+def test_lean_output_schemas_accept_and_refuse_what_the_full_ones_do() -> None:
+    from jsonschema import Draft202012Validator
+
+    from mcp_server.tools import BY_NAME, TOOLS, lean_schema
+
+    for spec in TOOLS:
+        full = spec.output.model_json_schema()
+        lean = lean_schema(full)
+        assert "$defs" not in lean and "$ref" not in str(lean) and "'anyOf': [{'type'" not in str(lean)
+        Draft202012Validator.check_schema(lean)
+    result = {"tenant": "t", "columns": [{"name": "spend", "role": "metric", "type": "number", "unit": "USD",
+                                          "format": None}],
+              "rows": [{"spend": 1.5}], "row_count": 1, "truncated": False, "limit": 100, "notes": [], "sql": "select",
+              "freshness": {"last_load_at": None, "snapshot": {"version": "v1", "published_at": "2026-12-01T00:00:00Z"}}}
+    full = BY_NAME["query"].output.model_json_schema()
+    bad = [{**result, "columns": [{**result["columns"][0], "unit": 3}]}, {**result, "freshness": {"snapshot": {}}},
+           {**result, "columns": [{**result["columns"][0], "role": "x"}]}]
+    for schema in (full, lean_schema(full)):
+        assert Draft202012Validator(schema).is_valid(result)
+        assert not any(Draft202012Validator(schema).is_valid(b) for b in bad)
