@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 import dlt
 
-from gata.catalog import catalog
+from gata.catalog import catalog, dataset_name
 from gata.errors import LandingError
 from gata.lock import warehouse_lock
 from gata.settings import Paths, get_paths
@@ -28,10 +28,6 @@ from ingestion.contracts import column_hints, validate_records
 from ingestion.story import TenantStory
 
 log = logging.getLogger(__name__)
-
-
-def dataset_name(tenant: str, connector: str) -> str:
-    return f"raw_{tenant}__{connector}"
 
 
 def story_for(tenant: Tenant) -> TenantStory:
