@@ -23,3 +23,12 @@
 {%- endif -%}
 {%- endif -%}
 {%- endmacro %}
+
+{# Every catalog connector of one domain (e.g. the accepted source_platform values of the star). #}
+{% macro gata_connectors(domain) -%}
+{%- set keys = [] -%}
+{%- for key, row in gata_catalog().items() | sort -%}
+    {%- if row['domain'] == domain -%}{%- do keys.append(key) -%}{%- endif -%}
+{%- endfor -%}
+{{ return(keys) }}
+{%- endmacro %}
