@@ -207,3 +207,26 @@ def test_library_models_are_derived_from_the_catalog_and_the_mappings(tmp_path: 
     # written into a fresh project, then a second write changes nothing
     assert len(write_library(tmp_path)) == len(files)
     assert write_library(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_landed_tables_are_dbt_sources_with_freshness(home: Paths) -> None:
+    import json
+
+    from gata.tenants import parse_tenants
+    from ingestion.landing import land_tenant
+    from warehouse.runner import invoke, scaffold_routing, target_dir, tenant_vars
+
+    tenant = parse_tenants({"tenants": {"fresh": tenant_body({"paid_ads": ["tiktok_ads"], "ecommerce": ["shopify"]},
+                                                             days=2)}})["fresh"]
+    land_tenant(tenant, paths=home)
+    scaffold_routing(tenant, home)
+    args = ["--vars", json.dumps(tenant_vars(tenant, home)), "--select", "source:raw_tiktok_ads source:raw_shopify"]
+    listed = invoke(["ls", "--resource-type", "source", "--output", "name", *args], home, "fresh")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert {"raw_shopify.orders", "raw_tiktok_ads.ads_reports_daily"} <= set(listed.stdout.split())
+    fresh = invoke(["source", "freshness", *args], home, "fresh")
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    results = json.loads((target_dir(home, "fresh") / "sources.json").read_text())["results"]
+    checked = {r["unique_id"].split(".")[-1]: r["status"] for r in results}
+    assert checked["ads_reports_daily"] == "pass" and checked["orders"] == "pass", checked
