@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gata.catalog import catalog
+
 # every model is computed in the warehouse for every order; an agent picks one per query
 ATTRIBUTION_MODELS: tuple[str, ...] = (
     "first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay", "data_driven")
@@ -69,11 +71,8 @@ DEFAULT_CHANNEL_RULES: tuple[ChannelRule, ...] = (
     ChannelRule(channel="email", medium="email|e-mail|e_mail|e mail"),
     ChannelRule(channel="referral", medium="referral|app|link"),
 )
-# utm_source of paid traffic -> the ad connector whose campaigns it names (story.UTM_SOURCE, reversed)
-DEFAULT_SOURCE_PLATFORMS: dict[str, str] = {
-    "facebook": "facebook_ads", "instagram": "instagram_ads", "google": "google_ads", "bing": "bing_ads",
-    "linkedin": "linkedin_ads", "amazon": "amazon_ads", "tiktok": "tiktok_ads",
-}
+# utm_source of paid traffic -> the ad connector whose campaigns it names (each paid-ads catalog row's utm_source)
+DEFAULT_SOURCE_PLATFORMS: dict[str, str] = catalog().utm_sources()
 
 
 class AttributionSettings(BaseModel):

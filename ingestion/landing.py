@@ -17,7 +17,7 @@ from datetime import date
 import dlt
 
 from gata import clock
-from gata.catalog import catalog
+from gata.catalog import catalog, dataset_name
 from gata.errors import LandingError
 from gata.lock import warehouse_lock
 from gata.settings import Paths, get_paths
@@ -29,10 +29,6 @@ from ingestion.contracts import column_hints, validate_records
 from ingestion.story import TenantStory
 
 log = logging.getLogger(__name__)
-
-
-def dataset_name(tenant: str, connector: str) -> str:
-    return f"raw_{tenant}__{connector}"
 
 
 def story_for(tenant: Tenant) -> TenantStory:

@@ -8,7 +8,9 @@ carry the payment processor's charge id, customers return and sometimes log in.
 
 Everything is anchored to dates, never to the clock: a day's records come from an
 RNG seeded with (tenant seed, what, day), so landing one more day never changes
-the days already landed, and the same seed gives byte-identical records.
+the days already landed, and the same seed gives byte-identical records. Ids are
+keyed by connector name, never by a connector's position in a list: adding a
+connector to the catalog or to a tenant changes no other connector's ids.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+
+from gata.catalog import catalog
 
 EPOCH = date(2020, 1, 1)
 
@@ -39,11 +43,8 @@ LAST_NAMES = ["smith", "garcia", "chen", "khan", "muller", "rossi", "dubois", "s
 COUNTRIES = [("US", "United States", 0.45), ("GB", "United Kingdom", 0.15), ("DE", "Germany", 0.12),
              ("FR", "France", 0.1), ("CA", "Canada", 0.1), ("AU", "Australia", 0.08)]
 DEVICES = [("desktop", 0.45), ("mobile", 0.45), ("tablet", 0.10)]
-# utm_source each ad platform stamps on its landing pages
-UTM_SOURCE = {
-    "facebook_ads": "facebook", "instagram_ads": "instagram", "google_ads": "google",
-    "bing_ads": "bing", "linkedin_ads": "linkedin", "amazon_ads": "amazon", "tiktok_ads": "tiktok",
-}
+# utm_source each ad platform stamps on its landing pages (its catalog row says)
+UTM_SOURCE = {key: source for source, key in catalog().utm_sources().items()}
 ORGANIC_SOURCES = [("google", "organic"), ("(direct)", "(none)"), ("newsletter", "email"),
                    ("bing", "organic"), ("twitter.com", "referral")]
 # canonical funnel; analytics connectors map these to their own vocabulary
@@ -56,6 +57,12 @@ def rng_for(*parts: object) -> random.Random:
     """A stable RNG for a tuple of parts (Python's hash() is salted per process; md5 is not)."""
     digest = hashlib.md5(":".join(map(str, parts)).encode()).hexdigest()
     return random.Random(int(digest[:16], 16))
+
+
+def name_slot(name: str, slots: int = 97) -> int:
+    """A stable number in 0..slots-1 for a connector name: its ids' block, the same whatever
+    other connectors exist (a test keeps the catalog's blocks distinct per domain)."""
+    return int(hashlib.md5(name.encode()).hexdigest()[:8], 16) % slots
 
 
 def weighted(rng: random.Random, options: list[tuple]) -> tuple:
@@ -218,11 +225,11 @@ class TenantStory:
     @cached_property
     def _campaigns(self) -> dict[str, list[Campaign]]:
         out: dict[str, list[Campaign]] = {}
-        for ci, connector in enumerate(sorted(set(self.ad_connectors) | set(UTM_SOURCE))):
+        for connector in sorted(set(self.ad_connectors) | set(UTM_SOURCE)):
             rng = rng_for(self.seed, "campaigns", connector)
             themes = rng.sample(CAMPAIGN_THEMES, k=min(len(CAMPAIGN_THEMES), 3 + int(2 * min(self.volume, 4))))
             campaigns = []
-            base = 10_000_000 * (ci + 1) + rng.randrange(1_000_000) * 10
+            base = 10_000_000 * (name_slot(connector) + 1) + rng.randrange(1_000_000) * 10
             for i, theme in enumerate(themes):
                 cid = base + i * 1000
                 groups = []
@@ -296,13 +303,12 @@ class TenantStory:
         rng = rng_for(self.seed, "orders", store, day.isoformat())
         weekday = 1.1 if day.weekday() < 5 else 0.85
         n = max(1, int(rng.uniform(14, 26) * self.volume * weekday))
-        store_idx = sorted(self.store_connectors).index(store) if store in self.store_connectors else 0
         day_no = (day - EPOCH).days
         campaigns = self._all_campaign_names()
         customers = self.customers
         out = []
         for i in range(n):
-            oid = 4_000_000_000 + store_idx * 500_000_000 + day_no * 100_000 + i
+            oid = 4_000_000_000 + name_slot(store) * 1_000_000_000 + day_no * 100_000 + i
             # a skewed choice makes some customers return again and again
             cust = customers[min(len(customers) - 1, int(rng.paretovariate(1.2) * 3) - 3 + rng.randrange(len(customers)) // 4)]
             items = tuple(LineItem(id=oid * 10 + k, product=rng.choice(self.products), quantity=rng.choice([1, 1, 1, 2, 3]))

@@ -18,6 +18,7 @@ from gata.catalog import catalog
 from gata.errors import TransformError
 from gata.settings import DBT_PROJECT_DIR, Paths
 from gata.tenants import Tenant
+from warehouse import scaffold
 from warehouse.runner import invoke
 
 MANIFEST_TENANT = "_dagster"
@@ -47,6 +48,7 @@ def manifest_path(paths: Paths) -> Path:
     target = paths.dbt_target(MANIFEST_TENANT)
     stamp = target / "project_digest"
     manifest = target / "manifest.json"
+    scaffold.write_library()  # the generated models are part of the digest: current with the catalog first
     digest = project_digest()
     if manifest.exists() and stamp.exists() and stamp.read_text() == digest:
         return manifest

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 
 import duckdb
 
-from ingestion.landing import dataset_name
+from gata.catalog import catalog, dataset_name
 
 Totals = dict[str, Decimal]
 
@@ -27,25 +27,21 @@ def _cents(value: object) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-AD_SQL = {  # -> (day as text, spend as the API sends it, impressions, clicks)
-    "facebook_ads": "select date_start, spend, impressions, clicks from {ds}.facebook_insights",
-    "instagram_ads": "select date_start, spend, impressions, clicks from {ds}.facebook_insights",
-    "google_ads": "select segments__date, metrics__cost_micros, metrics__impressions, metrics__clicks from {ds}.ad_performance",
-    "bing_ads": "select time_period, spend, impressions, clicks from {ds}.account_performance_report",
-    "linkedin_ads": "select printf('%04d-%02d-%02d', date_range__start__year, date_range__start__month, "
-                    "date_range__start__day), cost_in_local_currency, impressions, clicks from {ds}.ad_analytics",
-    "amazon_ads": "select date, cost, impressions, clicks from {ds}.sp_advertised_product",
-    "tiktok_ads": "select dimensions__stat_time_day::varchar, metrics__spend, metrics__impressions, metrics__clicks "
-                  "from {ds}.ads_reports_daily",
-}
+def _ad_sql(connector: str) -> str:
+    """(day as text, spend as the API sends it, impressions, clicks) of the raw delivery rows, where the
+    connector's catalog row says they are; the unit conversion is done here, in Python."""
+    o = catalog().get(connector).oracle
+    assert o is not None, f"{connector} has no reconciliation oracle in its catalog row"
+    return f"select {o.day}, {o.spend}, {o.impressions}, {o.clicks} from {{ds}}.{o.table}"
 
 
 def ads(con: duckdb.DuckDBPyConnection, tenant: str, connector: str, start: date, end: date) -> Totals:
     out = defaultdict(Decimal)
-    for day, spend, impressions, clicks in _rows(con, tenant, connector, AD_SQL[connector]):
+    micros = catalog().get(connector).oracle.spend_unit == "micros"  # type: ignore[union-attr]
+    for day, spend, impressions, clicks in _rows(con, tenant, connector, _ad_sql(connector)):
         if not start <= date.fromisoformat(str(day)[:10]) <= end:
             continue
-        out["spend"] += Decimal(spend) / 1_000_000 if connector == "google_ads" else _cents(spend)
+        out["spend"] += Decimal(spend) / 1_000_000 if micros else _cents(spend)
         out["impressions"] += int(impressions)
         out["clicks"] += int(clicks)
     out["spend"] = out["spend"].quantize(Decimal("0.01"))

@@ -110,6 +110,7 @@ def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedPr
     life of its process, and the steps after a build (semantics, publish) must open it.
     """
     dbt = Path(sys.executable).with_name("dbt")
+    scaffold.write_library()  # the generated per-connector models, current with the catalog before dbt parses
     paths.locks_dir.mkdir(parents=True, exist_ok=True)
     full = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(paths.dbt_target(tenant)), "--log-path", str(paths.dbt_dir / "logs" / tenant),

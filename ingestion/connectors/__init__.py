@@ -17,15 +17,8 @@ from types import ModuleType
 
 from gata.catalog import catalog
 
-_MODULES = {
-    "facebook_ads": "meta", "instagram_ads": "meta", "google_ads": "google_ads", "bing_ads": "bing_ads",
-    "linkedin_ads": "linkedin_ads", "amazon_ads": "amazon_ads", "tiktok_ads": "tiktok_ads",
-    "shopify": "shopify", "bigcommerce": "bigcommerce", "woocommerce": "woocommerce",
-    "google_analytics": "google_analytics", "amplitude": "amplitude", "mixpanel": "mixpanel",
-}
-
 
 def connector_module(key: str) -> ModuleType:
-    """The generator module of a catalog connector (Facebook and Instagram share ``meta``)."""
-    catalog().get(key)
-    return importlib.import_module(f"ingestion.connectors.{_MODULES[key]}")
+    """The generator module of a catalog connector: its row's ``module`` (Facebook and Instagram
+    share ``meta``), else the module named like the connector."""
+    return importlib.import_module(f"ingestion.connectors.{catalog().get(key).family}")

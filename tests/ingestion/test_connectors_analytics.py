@@ -9,16 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from gata.catalog import catalog
 from ingestion.connectors import connector_module
 from ingestion.story import TenantStory, days_between
+from tests.ingestion.landed import NAMING, flatten
 
 ANALYTICS = ["google_analytics", "amplitude", "mixpanel"]
 DAILY = {"google_analytics": "events", "amplitude": "events", "mixpanel": "events"}
 DAY = date(2026, 10, 5)
-NAMING = NamingConvention()
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +28,6 @@ def story() -> TenantStory:
 
 def gen(story: TenantStory, key: str, start: date, end: date | None = None) -> dict[str, list[dict]]:
     return connector_module(key).generate(story, key, start, end or start)
-
-
-def flatten(record: dict, prefix: tuple[str, ...] = ()) -> dict[str, object]:
-    """Landed column -> value, as dlt flattens nested dicts ("__"); lists become child tables."""
-    out: dict[str, object] = {}
-    for k, v in record.items():
-        path = (*prefix, NAMING.normalize_identifier(k))
-        if isinstance(v, dict):
-            out.update(flatten(v, path))
-        elif not isinstance(v, list):
-            out["__".join(path)] = v
-    return out
 
 
 def child_rows(record: dict, prefix: str = "") -> dict[str, list[dict]]:

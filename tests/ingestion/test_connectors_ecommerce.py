@@ -12,16 +12,15 @@ from functools import cache
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from gata.catalog import catalog
 from ingestion.connectors import bigcommerce, shopify, woocommerce
 from ingestion.story import Order, TenantStory
+from tests.ingestion.landed import flatten
 
 STORES = {"shopify": shopify, "bigcommerce": bigcommerce, "woocommerce": woocommerce}
 START, END = date(2026, 10, 5), date(2026, 10, 7)
 TOTAL_FIELD = {"shopify": "total_price", "bigcommerce": "total_inc_tax", "woocommerce": "total"}
-_NAMING = NamingConvention()
 
 
 @cache
@@ -38,19 +37,6 @@ def records(connector: str, start: date = START, end: date = END, currency: str 
 def story_orders(connector: str, start: date = START, end: date = END) -> dict[int, Order]:
     s = story()
     return {o.id: o for d in range((end - start).days + 1) for o in s.orders(start + timedelta(days=d), connector)}
-
-
-def flatten(record: dict, prefix: str = "") -> dict:
-    """Nested dicts flattened with "__" and dlt-normalized, as the landing names columns."""
-    out = {}
-    for key, value in record.items():
-        name = _NAMING.normalize_identifier(key)
-        path = f"{prefix}__{name}" if prefix else name
-        if isinstance(value, dict):
-            out.update(flatten(value, path))
-        else:
-            out[path] = value
-    return out
 
 
 def canonical_status(connector: str, rec: dict) -> str:

@@ -14,15 +14,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from gata.catalog import catalog
 from ingestion.connectors import amazon_ads, connector_module, linkedin_ads, tiktok_ads
 from ingestion.story import TenantStory, days_between
+from tests.ingestion.landed import flatten
 
 CONNECTORS = ["linkedin_ads", "amazon_ads", "tiktok_ads"]
 START, END = date(2025, 3, 3), date(2025, 3, 5)
-NAMING = NamingConvention()
 
 
 def make_story(currency: str = "USD") -> TenantStory:
@@ -48,18 +47,6 @@ DAILY: dict[tuple[str, str], Callable[[dict], date]] = {
 
 def generate(connector: str, start: date = START, end: date = END, story: TenantStory = STORY) -> dict:
     return connector_module(connector).generate(story, connector, start, end)
-
-
-def flatten(record: dict, prefix: str = "") -> dict[str, object]:
-    """Landed column names as dlt makes them: snake_case, nested dicts joined with "__"; lists skipped."""
-    out: dict[str, object] = {}
-    for key, value in record.items():
-        name = prefix + NAMING.normalize_identifier(key)
-        if isinstance(value, dict):
-            out.update(flatten(value, name + "__"))
-        elif not isinstance(value, list):
-            out[name] = value
-    return out
 
 
 def dumps(payload: object) -> str:

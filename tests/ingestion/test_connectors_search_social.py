@@ -8,16 +8,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from gata.catalog import catalog
 from ingestion.connectors import bing_ads, connector_module, google_ads, meta
 from ingestion.story import TenantStory
+from tests.ingestion.landed import NAMING, flatten
 
 CONNECTORS = ["facebook_ads", "instagram_ads", "google_ads", "bing_ads"]
 DAY = date(2025, 6, 4)  # a Wednesday; the ranges below cross a weekend
 START, END = DAY - timedelta(days=1), DAY + timedelta(days=1)
-NAMING = NamingConvention()
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +30,6 @@ def _generate(story: TenantStory, connector: str, start: date = START, end: date
 
 def _daily_objects(connector: str) -> list[str]:
     return [name for name, spec in catalog().get(connector).objects.items() if spec.incremental]
-
-
-def _flatten(record: dict, prefix: tuple[str, ...] = ()) -> dict[str, object]:
-    """Landed columns of a record, as dlt names them: snake_case, nested dicts joined by "__"
-    (lists of dicts become child tables, so they are left out)."""
-    out: dict[str, object] = {}
-    for key, value in record.items():
-        path = (*prefix, NAMING.normalize_identifier(key))
-        if isinstance(value, dict):
-            out.update(_flatten(value, path))
-        elif not isinstance(value, list):
-            out["__".join(path)] = value
-    return out
 
 
 def _children(record: dict) -> list[tuple[str, dict]]:
@@ -89,11 +75,11 @@ def test_fields_are_type_stable(story: TenantStory, connector: str) -> None:
     """A landed column always carries one JSON type; nested dict sub-fields are always present."""
     for obj, records in _generate(story, connector, DAY - timedelta(days=4), DAY + timedelta(days=4)).items():
         types: dict[str, set[str]] = {}
-        shapes = {tuple(sorted(_flatten(r))) for r in records}
+        shapes = {tuple(sorted(flatten(r))) for r in records}
         assert len(shapes) == 1, f"{connector}.{obj} records differ in columns"
         for record in records:
-            columns = [*_flatten(record).items()]
-            columns += [(f"{table}.{c}", v) for table, child in _children(record) for c, v in _flatten(child).items()]
+            columns = [*flatten(record).items()]
+            columns += [(f"{table}.{c}", v) for table, child in _children(record) for c, v in flatten(child).items()]
             for column, value in columns:
                 if value is not None:
                     types.setdefault(column, set()).add(type(value).__name__)
@@ -111,7 +97,7 @@ def test_deterministic_and_days_independent_of_range(story: TenantStory, connect
     assert _dumps(_generate(fresh_story, connector)) == _dumps(_generate(story, connector))
     for obj in _daily_objects(connector):
         column = catalog().get(connector).objects[obj].incremental
-        in_wide = [r for r in wide[obj] if _flatten(r)[column] == DAY.isoformat()]
+        in_wide = [r for r in wide[obj] if flatten(r)[column] == DAY.isoformat()]
         assert in_wide and _dumps(in_wide) == _dumps(alone[obj])
     for obj in set(alone) - set(_daily_objects(connector)):  # entities come whole on every call
         assert _dumps(alone[obj]) == _dumps(wide[obj])
@@ -123,7 +109,7 @@ def test_primary_keys_are_present_and_unique_over_ten_days(story: TenantStory, c
     for obj, spec in catalog().get(connector).objects.items():
         keys = []
         for record in out[obj]:
-            flat = _flatten(record)
+            flat = flatten(record)
             assert all(flat.get(k) not in (None, "") for k in spec.primary_key), (obj, spec.primary_key, flat)
             keys.append(tuple(flat[k] for k in spec.primary_key))
         assert len(keys) == len(set(keys)), f"{connector}.{obj} repeats a primary key"

@@ -41,7 +41,10 @@ def test_every_connector_lands_every_catalog_object_with_known_dna(home: Paths) 
                                      "ecommerce": ["woocommerce", "bigcommerce"], "analytics": ["amplitude"]})
     second = make_tenant("test_two", {"paid_ads": ["facebook_ads", "instagram_ads", "google_ads"],
                                       "ecommerce": ["shopify"], "analytics": ["google_analytics"]})
-    third = make_tenant("test_three", {"ecommerce": ["shopify"], "analytics": ["mixpanel"]})
+    # and every connector the catalog has beyond these lands in the third, with no edit here
+    named = {*first.connectors, *second.connectors}
+    third = make_tenant("test_three", {"paid_ads": [k for k in catalog().by_domain("paid_ads") if k not in named],
+                                       "ecommerce": ["shopify"], "analytics": ["mixpanel"]})
     landed = set()
     for tenant in (first, second, third):
         for result in land_tenant(tenant, START, END, home):

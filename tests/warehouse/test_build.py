@@ -192,11 +192,43 @@ def test_scaffolder_is_idempotent_and_drops_a_removed_source(home: Paths) -> Non
         assert sorted(p.name for p in (home.dbt_tenants_dir / "scaffy").iterdir()) == ["shopify.yml"]
 
 
-def test_library_models_are_generated_from_the_catalog(tmp_path: Path) -> None:
-    import shutil
+def test_library_models_are_derived_from_the_catalog_and_the_mappings(tmp_path: Path) -> None:
+    from gata.catalog import catalog
+    from warehouse.scaffold import library_files, write_library
 
-    from warehouse.scaffold import write_library
+    files = library_files()
+    for key, conn in catalog().connectors.items():
+        for obj in conn.objects:
+            assert Path(f"models/staging/stg_{key}__{obj}.sql") in files
+            assert Path(f"models/platform/master_models/{conn.master_model(obj)}.sql") in files
+        if conn.engine:  # the shared ads engine reads these intermediate models
+            for obj in (conn.engine.delivery, conn.engine.campaigns):
+                assert Path(f"models/intermediate/int_{key}__{obj}.sql") in files
+    sources = yaml.safe_load(files[Path("models/staging/_sources.yml")])["sources"]
+    assert {s["name"] for s in sources} == {f"raw_{k}" for k in catalog().connectors}
+    # written into a fresh project, then a second write changes nothing
+    assert len(write_library(tmp_path)) == len(files)
+    assert write_library(tmp_path) == []
 
-    project = tmp_path / "warehouse"
-    shutil.copytree(Path(__file__).parents[2] / "warehouse" / "models", project / "models")
-    assert write_library(project) == [], "library models are stale: run `gata scaffold`"
+
+@pytest.mark.slow
+def test_landed_tables_are_dbt_sources_with_freshness(home: Paths) -> None:
+    import json
+
+    from gata.tenants import parse_tenants
+    from ingestion.landing import land_tenant
+    from warehouse.runner import invoke, scaffold_routing, tenant_vars
+
+    tenant = parse_tenants({"tenants": {"fresh": tenant_body({"paid_ads": ["tiktok_ads"], "ecommerce": ["shopify"]},
+                                                             days=2)}})["fresh"]
+    land_tenant(tenant, paths=home)
+    scaffold_routing(tenant, home)
+    args = ["--vars", json.dumps(tenant_vars(tenant, home)), "--select", "source:raw_tiktok_ads source:raw_shopify"]
+    listed = invoke(["ls", "--resource-type", "source", "--output", "name", *args], home, "fresh")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert {"raw_shopify.orders", "raw_tiktok_ads.ads_reports_daily"} <= set(listed.stdout.split())
+    fresh = invoke(["source", "freshness", *args], home, "fresh")
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    results = json.loads((home.dbt_target("fresh") / "sources.json").read_text())["results"]
+    checked = {r["unique_id"].split(".")[-1]: r["status"] for r in results}
+    assert checked["ads_reports_daily"] == "pass" and checked["orders"] == "pass", checked

@@ -1,26 +1,18 @@
 {#
   Factories (seed 001): assemble one star table from the engines of the tenant's
-  source mix. An engine is a macro named engine_{connector}__{kind}; it returns a
-  select with the canonical columns of that kind. A tenant with no source of the
+  source mix. gata_engine (macros/engines/dispatch.sql) gives each connector's
+  engine SQL, a select with the canonical columns of that kind. A tenant with no source of the
   domain still gets the table, empty, with the same columns and types.
 #}
 {% macro engine_union(domain, kind, columns) -%}
-{%- set engines = [] -%}
-{%- for connector in gata_sources(domain) -%}
-    {%- set name = 'engine_' ~ connector ~ '__' ~ kind -%}
-    {%- if name in context -%}
-        {%- do engines.append(context[name]) -%}
-    {%- elif execute -%}
-        {{ exceptions.raise_compiler_error("no engine macro " ~ name ~ " for " ~ connector) }}
-    {%- endif -%}
-{%- endfor -%}
+{%- set engines = gata_sources(domain) -%}
 {%- if engines | length == 0 %}
 select {% for name, type in columns %}null::{{ type }} as {{ name }}{{ ", " if not loop.last }}{% endfor %}
 where false
 {%- else -%}
 {%- for engine in engines %}
 select {% for name, type in columns %}{{ name }}::{{ type }} as {{ name }}{{ ", " if not loop.last }}{% endfor %}
-from ({{ engine() }}) as engine_{{ loop.index }}
+from ({{ gata_engine(engine, kind) }}) as engine_{{ loop.index }}
 {{ "union all" if not loop.last }}
 {%- endfor -%}
 {%- endif -%}

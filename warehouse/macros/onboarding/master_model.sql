@@ -28,7 +28,7 @@ where s.dlt_load_id > coalesce((
 {%- endfor %}
 {%- endmacro %}
 
-{# master_model_id of a connector, from the catalog (passed by the runner as a var) #}
+{# master_model_id of a connector, from the catalog (the scaffold's generated gata_catalog()) #}
 {% macro gata_master_model_id(connector) -%}
-    {{ return(var('gata_master_model_ids', {}).get(connector)) }}
+    {{ return(gata_catalog().get(connector, {}).get('master_model_id')) }}
 {%- endmacro %}

@@ -6,13 +6,16 @@
   payload keeps the record whole (new fields included) for logic replay.
 
   Routing (dataset, table, DNA, master model, children) comes from the tenant's
-  scaffold files (gata_routing var), which were matched by schema DNA.
+  scaffold files (gata_routing var), which were matched by schema DNA. The landed
+  tables are read through their dbt sources (raw_{connector}, generated from the
+  catalog); a child table no blueprint knows (a new list in a live payload) is read
+  by its name in the routed dataset.
 #}
 {% macro staging_pusher(connector, object) -%}
 {%- set route = gata_route(connector, object) -%}
 {%- set pk = route['primary_key'] -%}
 with
-{{ _bundle_cte(route['dataset'], route['table'], route['children'], 'bundled') }}
+{{ _bundle_cte(connector, route['dataset'], route['table'], route['children'], 'bundled') }}
 select
     '{{ gata_tenant() }}'::varchar as tenant_slug,
     '{{ connector }}'::varchar as source_platform,
@@ -27,9 +30,9 @@ from bundled
 {%- endmacro %}
 
 {# CTEs folding child tables (recursively) into list columns of their parent. #}
-{% macro _bundle_cte(dataset, table, children, name) -%}
+{% macro _bundle_cte(connector, dataset, table, children, name) -%}
 {%- for child in children %}
-{{ _bundle_cte(dataset, child['table'], child.get('children', []), name ~ '_c' ~ loop.index) }},
+{{ _bundle_cte(connector, dataset, child['table'], child.get('children', []), name ~ '_c' ~ loop.index) }},
 {{ name }}_c{{ loop.index }}_agg as (
     select _dlt_parent_id, list(c order by c._dlt_list_idx) as items
     from {{ name }}_c{{ loop.index }} c
@@ -38,11 +41,19 @@ from bundled
 {%- endfor %}
 {{ name }} as (
     select p.*{% for child in children %}, coalesce({{ name }}_c{{ loop.index }}_agg.items, []) as "{{ child['field'] }}"{% endfor %}
-    from tenant."{{ dataset }}"."{{ table }}" p
+    from {{ _landed(connector, dataset, table) }} p
     {%- for child in children %}
     left join {{ name }}_c{{ loop.index }}_agg on {{ name }}_c{{ loop.index }}_agg._dlt_parent_id = p._dlt_id
     {%- endfor %}
 )
+{%- endmacro %}
+
+{% macro _landed(connector, dataset, table) -%}
+{%- if table in gata_catalog().get(connector, {}).get('tables', []) -%}
+{{ source('raw_' ~ connector, table) }}
+{%- else -%}
+tenant."{{ dataset }}"."{{ table }}"
+{%- endif -%}
 {%- endmacro %}
 
 {% macro gata_route(connector, object) -%}
@@ -54,5 +65,5 @@ from bundled
     {%- if execute -%}
         {{ exceptions.raise_compiler_error("no routing for " ~ connector ~ "." ~ object ~ " of tenant " ~ gata_tenant() ~ ": run `gata transform` (it scaffolds routing from the landed tables' DNA)") }}
     {%- endif -%}
-    {{ return({'dataset': 'none', 'table': 'none', 'children': [], 'primary_key': ['none'], 'dna_hash': ''}) }}
+    {{ return({'dataset': 'none', 'table': object, 'children': [], 'primary_key': ['none'], 'dna_hash': ''}) }}
 {%- endmacro %}
