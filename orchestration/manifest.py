@@ -18,7 +18,7 @@ from gata.catalog import catalog
 from gata.errors import TransformError
 from gata.settings import DBT_PROJECT_DIR, Paths
 from gata.tenants import Tenant
-from warehouse.runner import invoke, target_dir
+from warehouse.runner import invoke, split_vars, target_dir
 
 MANIFEST_TENANT = "_dagster"
 
@@ -50,7 +50,8 @@ def manifest_path(paths: Paths) -> Path:
     digest = project_digest()
     if manifest.exists() and stamp.exists() and stamp.read_text() == digest:
         return manifest
-    res = invoke(["parse", "--vars", json.dumps(all_sources_vars())], paths, MANIFEST_TENANT)
+    project_vars, env = split_vars(all_sources_vars())
+    res = invoke(["parse", "--vars", json.dumps(project_vars, sort_keys=True)], paths, MANIFEST_TENANT, env)
     if res.returncode != 0 or not manifest.exists():
         raise TransformError(f"dbt parse of {DBT_PROJECT_DIR} failed:\n{(res.stdout + res.stderr).strip()[-3000:]}")
     stamp.write_text(digest)
