@@ -199,22 +199,38 @@ def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None,
                  full_refresh: bool = False) -> BuildResult:
     """Scaffold the tenant's routing and ``dbt build`` its models (and its slice of the shared ones)."""
     scaffold_routing(tenant, paths)
-    started = time.time()
-    project_vars, env = split_vars(tenant_vars(tenant, paths))
-    args = ["build", "--vars", json.dumps(project_vars, sort_keys=True)]
+    args = ["build"]
     if select:
         args += ["--select", select]
     if full_refresh:
         args.append("--full-refresh")
-    res = invoke(args, paths, tenant.slug, env)
+    return run_dbt(args, tenant, paths)
+
+
+def unit_test_tenant(tenant: Tenant, paths: Paths) -> BuildResult:
+    """dbt's unit tests of the mapping logic for this tenant's source mix, alone.
+
+    They also run inside every ``dbt build``, before the model each one tests;
+    ``dbt build --select test_type:unit`` selects nothing, so this is ``dbt test``.
+    The models' parents must have been built once (dbt reads their column types).
+    """
+    return run_dbt(["test", "--select", "test_type:unit"], tenant, paths)
+
+
+def run_dbt(args: list[str], tenant: Tenant, paths: Paths) -> BuildResult:
+    """One dbt command for the tenant, its node results read from run_results.json."""
+    started = time.time()
+    project_vars, env = split_vars(tenant_vars(tenant, paths))
+    res = invoke([*args, "--vars", json.dumps(project_vars, sort_keys=True)], paths, tenant.slug, env)
     results_file = target_dir(paths, tenant.slug) / "run_results.json"
     nodes = []
     if results_file.exists() and results_file.stat().st_mtime >= started:
         for r in json.loads(results_file.read_text())["results"]:
             unique_id: str = r["unique_id"]
-            nodes.append(NodeResult(unique_id.split(".")[-1] if not unique_id.startswith("test.") else unique_id.split(".")[2],
-                                    unique_id.split(".")[0], r["status"], (r.get("message") or "")[:500]))
+            kind = unique_id.split(".")[0]
+            name = unique_id.split(".")[2] if kind == "test" else unique_id.split(".")[-1]
+            nodes.append(NodeResult(name, kind, r["status"], (r.get("message") or "")[:500]))
     if res.returncode != 0 and not nodes:
         detail = (res.stdout + res.stderr).strip()[-3000:]
-        raise TransformError(f"dbt could not build {tenant.slug}:\n{detail}")
+        raise TransformError(f"dbt could not {args[0]} {tenant.slug}:\n{detail}")
     return BuildResult(tenant.slug, res.returncode == 0, nodes)
