@@ -110,8 +110,10 @@ def test_motherduck_target_is_wired(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert md["settings"]["motherduck_token"] == "md-secret-token"
     assert "env_var('MOTHERDUCK_TOKEN')" in raw["gata"]["outputs"]["motherduck"]["settings"]["motherduck_token"]
     assert md["attach"] == [{"path": "md:agency_prod_acme", "alias": "tenant"}]
-    assert rendered["outputs"]["local"]["path"] == str(tmp_path / "w.duckdb")
-    assert rendered["outputs"]["local"]["attach"] == [{"path": str(tmp_path / "tenants" / "acme.duckdb"), "alias": "tenant"}]
+    local = rendered["outputs"]["local"]
+    assert local["path"] == str(tmp_path / "w.duckdb")
+    # locally the tenant database is attached by a plugin, so the profile is the same for every tenant
+    assert "attach" not in local and {"module": "warehouse.tenant_plugin"} in local["plugins"]
 
 
 FOURTH = {"paid_ads": ["linkedin_ads", "amazon_ads", "tiktok_ads"], "ecommerce": ["woocommerce"],
