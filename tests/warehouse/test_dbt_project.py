@@ -104,8 +104,10 @@ def test_another_tenants_build_parses_partially_and_a_rebuild_parses_nothing(dem
                           "mixpanel_session_timeout_comes_from_the_tenant",
                           "woocommerce_order_status_maps_to_the_canonical_vocabulary"}),
     ("tyrell_corp", {"google_ads_cost_micros_become_currency",
+                     "google_ads_campaign_status_maps_to_the_canonical_vocabulary",
                      "shopify_financial_status_maps_to_the_canonical_vocabulary"}),
     ("wayne_enterprises", {"google_ads_cost_micros_become_currency",
+                           "google_ads_campaign_status_maps_to_the_canonical_vocabulary",
                            "bigcommerce_status_ids_map_to_the_canonical_vocabulary"}),
 ])
 def test_the_mapping_unit_tests_of_a_tenants_sources_run_and_pass(demo: Paths, tenant: str, expected: set[str],
