@@ -2,8 +2,9 @@
 
 The warehouse's models are shared; a tenant's build enables the models of its
 sources through its environment (GATA_TENANT_SOURCES, see warehouse/runner.py).
-Parsing once with every catalog source enabled gives the union graph, and each tenant selects its slice from it (``tenant_selection``),
-so loading the definitions costs one ``dbt parse`` whatever the number of
+Parsing once with every catalog source enabled gives the union graph, and each
+tenant selects its slice from it (``tenant_selection``), so loading the
+definitions costs one ``dbt parse`` whatever the number of
 tenants, and none at all while the project files are unchanged (the manifest is
 cached under ``GATA_HOME`` by a hash of the project).
 """
