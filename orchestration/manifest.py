@@ -1,9 +1,10 @@
 """One dbt manifest for every tenant's asset graph.
 
 The warehouse's models are shared; a tenant's build enables the models of its
-sources through vars. Parsing once with every catalog source enabled gives the
-union graph, and each tenant selects its slice from it (``tenant_selection``),
-so loading the definitions costs one ``dbt parse`` whatever the number of
+sources through its environment (GATA_TENANT_SOURCES, see warehouse/runner.py).
+Parsing once with every catalog source enabled gives the union graph, and each
+tenant selects its slice from it (``tenant_selection``), so loading the
+definitions costs one ``dbt parse`` whatever the number of
 tenants, and none at all while the project files are unchanged (the manifest is
 cached under ``GATA_HOME`` by a hash of the project).
 """
@@ -19,7 +20,7 @@ from gata.errors import TransformError
 from gata.settings import DBT_PROJECT_DIR, Paths
 from gata.tenants import Tenant
 from warehouse import scaffold
-from warehouse.runner import invoke
+from warehouse.runner import invoke, split_vars
 
 MANIFEST_TENANT = "_dagster"
 
@@ -52,7 +53,8 @@ def manifest_path(paths: Paths) -> Path:
     digest = project_digest()
     if manifest.exists() and stamp.exists() and stamp.read_text() == digest:
         return manifest
-    res = invoke(["parse", "--vars", json.dumps(all_sources_vars())], paths, MANIFEST_TENANT)
+    project_vars, env = split_vars(all_sources_vars())
+    res = invoke(["parse", "--vars", json.dumps(project_vars, sort_keys=True)], paths, MANIFEST_TENANT, env)
     if res.returncode != 0 or not manifest.exists():
         raise TransformError(f"dbt parse of {DBT_PROJECT_DIR} failed:\n{(res.stdout + res.stderr).strip()[-3000:]}")
     stamp.write_text(digest)

@@ -1,11 +1,17 @@
 """Run dbt for one tenant at a time, each in a child process.
 
-Each tenant's build is one ``dbt build`` of the shared models with the tenant's
-vars (slug, source mix, business logic, DNA routing). A tenant's broken data fails
+Each tenant's build is one ``dbt build`` of the shared models for the tenant's
+slug, source mix, business logic and DNA routing. A tenant's broken data fails
 its own invocation only; the others build. The graph is the same size whatever
 the number of tenants, and the build opens only the shared warehouse (master
 models, platform tables) and the tenant's own database, so one tenant's build
 costs the same at 3 tenants or 100.
+
+Parsing is partial: the tenant reaches dbt through environment variables (see
+warehouse/macros/utils/tenant.sql), which dbt tracks per file, while ``--vars``
+hold only what is the same for every tenant. A build starts from the tenant's
+own saved manifest, or the newest any tenant saved, and re-parses only the files
+that read a value that differs.
 """
 
 from __future__ import annotations
@@ -60,6 +66,10 @@ class BuildResult:
         return out
 
 
+# the keys of tenant_vars() that are the same for every tenant: they go to dbt as --vars
+PROJECT_VARS = ("gata_attribution_models", "gata_master_model_ids")
+
+
 def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
     """What the shared models need to build this tenant (the dbt side of tenants.yaml)."""
     routing = scaffold.read_routing(tenant.slug, paths)
@@ -87,27 +97,76 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
     }
 
 
+def macros_digest() -> str:
+    """Hash of every macro file, passed as a var so that a macro edit re-parses everything.
+
+    Partial parsing re-parses the models that call a changed macro, but the star
+    models reach their engines through ``context[...]`` lookups (engine_union), which
+    dbt cannot see; a changed var hash is its own signal for a full parse.
+    """
+    h = hashlib.sha256()
+    macros = DBT_PROJECT_DIR / "macros"
+    for path in sorted(macros.rglob("*.sql")):
+        h.update(str(path.relative_to(macros)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def split_vars(values: dict) -> tuple[dict, dict[str, str]]:
+    """tenant_vars() as dbt takes them: the --vars every tenant shares, and the tenant's environment."""
+    project = {k: values[k] for k in PROJECT_VARS if k in values}
+    project["gata_macros_digest"] = macros_digest()
+    env = {
+        "GATA_TENANT": values["gata_tenant"],
+        "GATA_TENANT_SOURCES": json.dumps(values.get("gata_sources", {}), sort_keys=True),
+        "GATA_TENANT_CONFIG": json.dumps({
+            "skey": values.get("gata_tenant_skey"),
+            "logic": values.get("gata_logic", {}),
+            "routing": values.get("gata_routing", []),
+            "load_ids": values.get("gata_load_ids", {}),
+        }, sort_keys=True),
+    }
+    return project, env
+
+
 def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
     return {
         **os.environ,
         "GATA_WAREHOUSE_PATH": str(paths.warehouse_db),
+        # attached as `tenant` by warehouse/tenant_plugin.py when dbt connects
         "GATA_TENANT_DB_PATH": str(paths.tenant_db(tenant)),
         "GATA_TENANT": tenant,
         **resolve_target().dbt_env(),
         # warehouse/lock_plugin.py takes it when dbt first opens the warehouse (after parsing)
         "GATA_WAREHOUSE_LOCK": str(paths.warehouse_lock_file),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        # full parse each time: engines are called through context[...] lookups, which
-        # partial parsing does not track, so an engine edit would not reach a cached manifest
-        "DBT_PARTIAL_PARSE": "false",
+        "DBT_PARTIAL_PARSE": "true",
     }
 
 
-def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedProcess[str]:
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def saved_manifest(paths: Paths, tenant: str) -> Path | None:
+    """The saved manifest a build starts from: the tenant's own, else the newest any tenant saved.
+
+    Each build writes its own target directory (builds of different tenants run at
+    once), so no file is written by two processes; reading one while its writer
+    rewrites it fails dbt's load and falls back to a full parse, never a wrong one.
+    """
+    own = paths.dbt_target(tenant) / PARTIAL_PARSE_FILE
+    if own.exists():
+        return own
+    saved = [p for p in (paths.dbt_dir / "target").glob(f"*/{PARTIAL_PARSE_FILE}") if p.is_file()]
+    return max(saved, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def invoke(args: list[str], paths: Paths, tenant: str,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """dbt in a child process: project and profiles from the repo, target and logs under GATA_HOME.
 
     A child process, not dbtRunner: dbt-duckdb keeps the warehouse file open for the
     life of its process, and the steps after a build (semantics, publish) must open it.
+    ``env`` adds the tenant's variables (split_vars) to the process environment.
     """
     dbt = Path(sys.executable).with_name("dbt")
     scaffold.write_library()  # the generated per-connector models, current with the catalog before dbt parses
@@ -115,7 +174,11 @@ def invoke(args: list[str], paths: Paths, tenant: str) -> subprocess.CompletedPr
     full = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(paths.dbt_target(tenant)), "--log-path", str(paths.dbt_dir / "logs" / tenant),
             "--no-use-colors", "--quiet"]
-    return subprocess.run(full, env=dbt_env(paths, tenant), capture_output=True, text=True, check=False)
+    start = saved_manifest(paths, tenant)
+    if start is not None:
+        full += ["--partial-parse-file-path", str(start)]
+    return subprocess.run(full, env={**dbt_env(paths, tenant), **(env or {})},
+                          capture_output=True, text=True, check=False)
 
 
 def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
@@ -132,21 +195,38 @@ def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None,
                  full_refresh: bool = False) -> BuildResult:
     """Scaffold the tenant's routing and ``dbt build`` its models (and its slice of the shared ones)."""
     scaffold_routing(tenant, paths)
-    started = time.time()
-    args = ["build", "--vars", json.dumps(tenant_vars(tenant, paths))]
+    args = ["build"]
     if select:
         args += ["--select", select]
     if full_refresh:
         args.append("--full-refresh")
-    res = invoke(args, paths, tenant.slug)
+    return run_dbt(args, tenant, paths)
+
+
+def unit_test_tenant(tenant: Tenant, paths: Paths) -> BuildResult:
+    """dbt's unit tests of the mapping logic for this tenant's source mix, alone.
+
+    They also run inside every ``dbt build``, before the model each one tests;
+    ``dbt build --select test_type:unit`` selects nothing, so this is ``dbt test``.
+    The models' parents must have been built once (dbt reads their column types).
+    """
+    return run_dbt(["test", "--select", "test_type:unit"], tenant, paths)
+
+
+def run_dbt(args: list[str], tenant: Tenant, paths: Paths) -> BuildResult:
+    """One dbt command for the tenant, its node results read from run_results.json."""
+    started = time.time()
+    project_vars, env = split_vars(tenant_vars(tenant, paths))
+    res = invoke([*args, "--vars", json.dumps(project_vars, sort_keys=True)], paths, tenant.slug, env)
     results_file = paths.dbt_target(tenant.slug) / "run_results.json"
     nodes = []
     if results_file.exists() and results_file.stat().st_mtime >= started:
         for r in json.loads(results_file.read_text())["results"]:
             unique_id: str = r["unique_id"]
-            nodes.append(NodeResult(unique_id.split(".")[-1] if not unique_id.startswith("test.") else unique_id.split(".")[2],
-                                    unique_id.split(".")[0], r["status"], (r.get("message") or "")[:500]))
+            kind = unique_id.split(".")[0]
+            name = unique_id.split(".")[2] if kind == "test" else unique_id.split(".")[-1]
+            nodes.append(NodeResult(name, kind, r["status"], (r.get("message") or "")[:500]))
     if res.returncode != 0 and not nodes:
         detail = (res.stdout + res.stderr).strip()[-3000:]
-        raise TransformError(f"dbt could not build {tenant.slug}:\n{detail}")
+        raise TransformError(f"dbt could not {args[0]} {tenant.slug}:\n{detail}")
     return BuildResult(tenant.slug, res.returncode == 0, nodes)

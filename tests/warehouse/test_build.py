@@ -13,22 +13,17 @@ from gata.settings import Paths
 from tests.conftest import demo_env, run_gata, tenant_body, tenant_db, write_tenants
 
 DEMO = ("tyrell_corp", "wayne_enterprises", "stark_industries")
-CONTRACTS = {  # ../shared/METRICS.md: the leading columns of each star table, in order
-    "fct_{t}__ad_performance": ["tenant_slug", "source_platform", "report_date", "campaign_id", "ad_group_id", "ad_id",
-                                "spend", "impressions", "clicks", "conversions"],
-    "fct_{t}__orders": ["tenant_slug", "source_platform", "order_id", "order_date", "total_price", "currency",
-                        "financial_status", "customer_email", "customer_id", "line_items_json"],
-    "fct_{t}__sessions": ["tenant_slug", "source_platform", "session_id", "user_pseudo_id", "user_id",
-                          "session_start_ts", "session_end_ts", "session_duration_seconds", "events_in_session",
-                          "traffic_source", "traffic_medium", "traffic_campaign", "geo_country", "device_category",
-                          "is_conversion_session", "session_revenue", "transaction_id"],
-    "fct_{t}__events": ["tenant_slug", "source_platform", "event_id", "event_name", "event_timestamp",
-                        "user_pseudo_id", "user_id", "traffic_source", "traffic_medium", "traffic_campaign",
-                        "geo_country", "device_category", "page_path", "ecommerce_order_id", "ecommerce_revenue",
-                        "custom_properties"],
-    "dim_{t}__campaigns": ["tenant_slug", "source_platform", "campaign_id", "campaign_name", "status"],
-    "dim_{t}__users": ["tenant_slug", "user_key"],
-}
+STARS = ("fct_ad_performance", "fct_orders", "fct_sessions", "fct_events", "dim_campaigns", "dim_users")
+
+
+def contract(model: str) -> list[str]:
+    """A star model's columns, in order, from its yml contract (the one place they are written down)."""
+    path = Path(__file__).parents[2] / "warehouse" / "models" / "analytics" / f"{model}.yml"
+    return [c["name"] for c in yaml.safe_load(path.read_text())["models"][0]["columns"]]
+
+
+# per-tenant table name pattern -> the columns the table must have, in order
+CONTRACTS = {model.replace("_", "_{t}__", 1): contract(model) for model in STARS}
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -110,8 +105,10 @@ def test_motherduck_target_is_wired(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert md["settings"]["motherduck_token"] == "md-secret-token"
     assert "env_var('MOTHERDUCK_TOKEN')" in raw["gata"]["outputs"]["motherduck"]["settings"]["motherduck_token"]
     assert md["attach"] == [{"path": "md:agency_prod_acme", "alias": "tenant"}]
-    assert rendered["outputs"]["local"]["path"] == str(tmp_path / "w.duckdb")
-    assert rendered["outputs"]["local"]["attach"] == [{"path": str(tmp_path / "tenants" / "acme.duckdb"), "alias": "tenant"}]
+    local = rendered["outputs"]["local"]
+    assert local["path"] == str(tmp_path / "w.duckdb")
+    # locally the tenant database is attached by a plugin, so the profile is the same for every tenant
+    assert "attach" not in local and {"module": "warehouse.tenant_plugin"} in local["plugins"]
 
 
 FOURTH = {"paid_ads": ["linkedin_ads", "amazon_ads", "tiktok_ads"], "ecommerce": ["woocommerce"],

@@ -27,7 +27,7 @@ create table if not exists platform.obs_model_definitions (
 
 {% macro capture_run_results(results) -%}
 {%- if execute -%}
-{%- set tenant = var('gata_tenant') -%}
+{%- set tenant = gata_tenant() -%}
 {%- set counts = {'mp': 0, 'me': 0, 'ms': 0, 'tp': 0, 'tf': 0, 'tw': 0, 'ts': 0} -%}
 {%- set rows = [] -%}
 {%- for r in results -%}
@@ -55,7 +55,7 @@ insert into platform.obs_invocations values (
     {{ _sql_str(invocation_id) }}, {{ _sql_str(tenant) }}, {{ _sql_str(flags.WHICH) }},
     {{ _sql_str(run_started_at.isoformat()) }}::timestamptz, now(), '{{ overall }}',
     {{ counts.mp }}, {{ counts.me }}, {{ counts.ms }}, {{ counts.tp }}, {{ counts.tf }}, {{ counts.tw }}, {{ counts.ts }},
-    {{ _sql_str(tojson(var('gata_load_ids'))) }}::json, {{ _sql_str(tojson(var('gata_logic'))) }}::json,
+    {{ _sql_str(tojson(gata_load_ids())) }}::json, {{ _sql_str(tojson(gata_logic())) }}::json,
     {{ _sql_str(dbt_version) }});
 {% if rows %}
 insert into platform.obs_node_results values

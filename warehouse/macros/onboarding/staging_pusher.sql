@@ -19,7 +19,7 @@ with
 select
     '{{ gata_tenant() }}'::varchar as tenant_slug,
     '{{ connector }}'::varchar as source_platform,
-    '{{ var("gata_tenant_skey") }}'::varchar as tenant_skey,
+    '{{ gata_tenant_skey() }}'::varchar as tenant_skey,
     '{{ route["dna_hash"] }}'::varchar as source_schema_hash,
     '{{ object }}'::varchar as source_object,
     bundled._dlt_load_id::varchar as dlt_load_id,
@@ -57,7 +57,7 @@ tenant."{{ dataset }}"."{{ table }}"
 {%- endmacro %}
 
 {% macro gata_route(connector, object) -%}
-    {%- for r in var('gata_routing') -%}
+    {%- for r in gata_routing() -%}
         {%- if r['connector'] == connector and r['object'] == object -%}
             {{ return(r) }}
         {%- endif -%}

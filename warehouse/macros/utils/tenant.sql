@@ -1,15 +1,33 @@
-{# The tenant a build runs for, and what tenants.yaml says about it (passed as vars). #}
+{#
+  The tenant a build runs for, and what tenants.yaml says about it.
+
+  The runner passes these as environment variables, not --vars: dbt keeps one hash
+  of all --vars and re-parses the whole project when it changes, so per-tenant vars
+  forced a full parse on every build. Environment variables are tracked per file,
+  so a build of another tenant re-parses only the files that read one at parse
+  time, and the saved manifest (partial_parse.msgpack) is reused for the rest.
+    GATA_TENANT          the slug (relation aliases: read at parse time)
+    GATA_TENANT_SOURCES  the source mix as JSON (which models are enabled, which
+                         engines a star unions: read at parse time)
+    GATA_TENANT_CONFIG   JSON of skey, business logic, routing and load ids: read only
+                         while executing, so changing it re-parses nothing
+#}
 
 {% macro gata_tenant() -%}
-    {%- set slug = var('gata_tenant') -%}
-    {%- if slug is none and execute -%}
-        {{ exceptions.raise_compiler_error("no tenant: GATA builds run per tenant, pass --vars '{gata_tenant: SLUG, ...}' (use `gata transform`)") }}
+    {%- set slug = env_var('GATA_TENANT', '') -%}
+    {%- if not slug and execute -%}
+        {{ exceptions.raise_compiler_error("no tenant: GATA builds run per tenant, set GATA_TENANT, GATA_TENANT_SOURCES and GATA_TENANT_CONFIG (use `gata transform`)") }}
     {%- endif -%}
     {{ return(slug or 'none') }}
 {%- endmacro %}
 
+{# The source mix as tenants.yaml has it: {paid_ads: [...], ecommerce: [...], analytics: [...]}. #}
+{% macro gata_source_mix() -%}
+    {{ return(fromjson(env_var('GATA_TENANT_SOURCES', '{}'))) }}
+{%- endmacro %}
+
 {% macro gata_sources(domain=none) -%}
-    {%- set mix = var('gata_sources') -%}
+    {%- set mix = gata_source_mix() -%}
     {%- if domain is none -%}
         {{ return(mix.get('paid_ads', []) + mix.get('ecommerce', []) + mix.get('analytics', [])) }}
     {%- endif -%}
@@ -20,8 +38,30 @@
     {{ return(connector in gata_sources()) }}
 {%- endmacro %}
 
-{% macro gata_logic(key, default=none) -%}
-    {{ return(var('gata_logic').get(key, default)) }}
+{# The execution-time part of the tenant's config ({} while parsing: nothing parsed may depend on it). #}
+{% macro gata_tenant_config() -%}
+    {%- if not execute -%}{{ return({}) }}{%- endif -%}
+    {{ return(fromjson(env_var('GATA_TENANT_CONFIG', '{}'))) }}
+{%- endmacro %}
+
+{% macro gata_logic(key=none, default=none) -%}
+    {%- set logic = gata_tenant_config().get('logic', {}) -%}
+    {%- if key is none -%}{{ return(logic) }}{%- endif -%}
+    {{ return(logic.get(key, default)) }}
+{%- endmacro %}
+
+{% macro gata_tenant_skey() -%}
+    {{ return(gata_tenant_config().get('skey', '')) }}
+{%- endmacro %}
+
+{# The tenant's DNA routing (its scaffold files): which landed table feeds which master model. #}
+{% macro gata_routing() -%}
+    {{ return(gata_tenant_config().get('routing', [])) }}
+{%- endmacro %}
+
+{# The newest dlt load per connector the build sees (recorded with each invocation). #}
+{% macro gata_load_ids() -%}
+    {{ return(gata_tenant_config().get('load_ids', {})) }}
 {%- endmacro %}
 
 {# alias of a per-tenant relation: {prefix}_{tenant}__{name} #}

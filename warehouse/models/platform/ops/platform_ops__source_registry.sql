@@ -1,6 +1,6 @@
 -- Ops registry: which landed table of which tenant feeds which master model, and by which DNA.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='tenant_slug', full_refresh=false) }}
-{%- set routes = var('gata_routing') %}
+{%- set routes = gata_routing() %}
 {%- if routes | length == 0 %}
 select null::varchar as tenant_slug, null::varchar as connector, null::varchar as object,
        null::varchar as dataset, null::varchar as table_name, null::varchar as master_model,

@@ -1,12 +1,12 @@
 -- Satellite: every version of a tenant's business logic the reporting layer was built with.
 -- A new row only when the config changes (its hash differs from the tenant's latest).
 {{ config(materialized='incremental', full_refresh=false) }}
-{%- set logic = tojson(var('gata_logic'), sort_keys=true) %}
-{%- set sources = tojson(var('gata_sources'), sort_keys=true) %}
+{%- set logic = tojson(gata_logic(), sort_keys=true) %}
+{%- set sources = tojson(gata_source_mix(), sort_keys=true) %}
 with current_config as (
     select
         '{{ gata_tenant() }}'::varchar as tenant_slug,
-        '{{ var("gata_tenant_skey") }}'::varchar as tenant_skey,
+        '{{ gata_tenant_skey() }}'::varchar as tenant_skey,
         '{{ logic | replace("'", "''") }}'::json as business_logic,
         '{{ sources | replace("'", "''") }}'::json as source_mix,
         md5('{{ (logic ~ sources) | replace("'", "''") }}') as config_hash,
