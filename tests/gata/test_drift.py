@@ -81,7 +81,7 @@ def test_a_removed_field_is_reported_and_never_becomes_zero(small: Paths, monkey
     with duckdb.connect(str(current_version(small) / SERVING_DB), read_only=True) as con:
         spend = con.execute("select sum(spend), count(*) filter (where spend = 0) from analytics.fct_drifty__ad_performance").fetchone()
     assert spend[0] == spend_before and spend[1] == 0
-    with duckdb.connect(str(small.warehouse_db), read_only=True) as con:
+    with duckdb.connect(str(small.tenant_db("drifty")), read_only=True) as con:
         failed = con.execute("select tests_fail + models_error from platform.obs_invocations where tenant_slug = 'drifty' "
                              "order by finished_at desc limit 1").fetchone()[0]
     assert failed > 0
