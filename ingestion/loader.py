@@ -22,15 +22,19 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from types import ModuleType
 
 import dlt
+import duckdb
+import pyarrow as pa
 
 from gata import clock
-from gata.catalog import catalog
+from gata.catalog import Connector, catalog
 from gata.errors import LandingError
 from gata.settings import Paths, get_paths
 from gata.target import resolve_target
 from ingestion import dna
+from ingestion.arrow_rows import NotFlat, flatten
 from ingestion.connectors import connector_module
 from ingestion.contracts import column_hints
 
@@ -79,16 +83,18 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     module = connector_module(connector)
     dataset = dataset_name(tenant, connector)
     target = resolve_target()
-    resources = []
-    for obj, spec in conn.objects.items():
-        resources.append(dlt.resource(
-            records.get(obj, []), name=obj, table_name=obj, primary_key=list(spec.primary_key),
-            write_disposition="merge", columns=column_hints(module.CONTRACTS[obj]),
-        ))
-    if state is not None:
-        resources.append(_cursor_resource(state))
     pipeline = pipeline_for(tenant, connector, paths)
     started = clock.now()
+    arrow = _arrow_tables(pipeline, conn, module, records)
+    if arrow is not None:
+        resources = _arrow_resources(conn, arrow)
+    else:
+        resources = [dlt.resource(
+            records.get(obj, []), name=obj, table_name=obj, primary_key=list(spec.primary_key),
+            write_disposition="merge", columns=column_hints(module.CONTRACTS[obj]),
+        ) for obj, spec in conn.objects.items()]
+    if state is not None:
+        resources.append(_cursor_resource(state))
     try:
         # parquet load files: DuckDB reads them natively, several times faster than jsonl inserts
         info = pipeline.run(resources, loader_file_format="parquet")
@@ -100,6 +106,8 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     result = LandingResult(tenant, connector, dataset, load_id, row_counts)
     # the landed tables and the registry rows about them share the tenant's file
     with target.connect(target.tenant_location(paths, tenant)) as con:
+        if arrow is not None:
+            _drop_emptied_children(con, dataset, arrow)
         blueprints = dna.load_blueprints()
         dna.sync_blueprints(con, blueprints)
         fills: dict[str, dict[str, float]] = {}
@@ -116,6 +124,76 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     for c in result.drift:
         log.warning("schema drift in %s.%s: %s", dataset, c.table, c.describe())
     return result
+
+
+def _held_types(pipeline: dlt.Pipeline) -> tuple[dict[str, dict[str, str]], bool]:
+    """The column types the destination holds (from the pipeline's schema), and whether dlt's
+    normaliser made child tables there (then it keeps landing this pipeline: the two ways of
+    linking child rows do not mix in one schema)."""
+    if not pipeline.default_schema_name:
+        return {}, False
+    schema = pipeline.default_schema
+    held: dict[str, dict[str, str]] = {}
+    nested = False
+    for name, table in schema.data_tables().items():
+        nested = nested or bool(table.get("parent"))
+        held[name] = {c: col["data_type"] for c, col in table.get("columns", {}).items() if col.get("data_type")}
+    return held, nested
+
+
+def _arrow_tables(pipeline: dlt.Pipeline, conn: Connector, module: ModuleType,
+                  records: dict[str, list[dict]]) -> dict[str, dict[str, pa.Table]] | None:
+    """Every object's records as Arrow tables (object -> table name -> table), or None when
+    dlt's normaliser must land them (see ``ingestion.arrow_rows``)."""
+    held, nested = _held_types(pipeline)
+    if nested:
+        return None
+    out: dict[str, dict[str, pa.Table]] = {}
+    try:
+        for obj, spec in conn.objects.items():
+            out[obj] = flatten(obj, records.get(obj, []), list(spec.primary_key),
+                               column_hints(module.CONTRACTS[obj]), held)
+    except NotFlat as exc:
+        log.info("landing through dlt's normaliser: %s", exc)
+        return None
+    return out
+
+
+def _arrow_resources(conn: Connector, arrow: dict[str, dict[str, pa.Table]]) -> list:
+    """One resource per table: objects merge on their primary key; a child table replaces the
+    rows of every record that brought children (merge key ``_dlt_root_id``)."""
+    resources = []
+    for obj, tables in arrow.items():
+        for name, table in tables.items():
+            if name == obj:
+                resources.append(dlt.resource([table], name=name, table_name=name, write_disposition="merge",
+                                              primary_key=list(conn.objects[obj].primary_key)).add_map(_with_load_id))
+            else:
+                resources.append(dlt.resource([table], name=name, table_name=name, write_disposition="merge",
+                                              merge_key=["_dlt_root_id"]))
+    return resources
+
+
+def _with_load_id(table: pa.Table) -> pa.Table:
+    """The object's rows carry dlt's load id, as its normaliser gives them (child rows carry none)."""
+    load_id = dlt.current.load_package_state()["load_id"]
+    return table.append_column("_dlt_load_id", pa.array([load_id] * table.num_rows, pa.string()))
+
+
+def _drop_emptied_children(con: duckdb.DuckDBPyConnection, dataset: str,
+                           arrow: dict[str, dict[str, pa.Table]]) -> None:
+    """A record landed again with an empty list keeps no child rows from before (dlt's merge
+    replaces a record's child rows whole; the merge key only reaches records that brought some)."""
+    landed = dna.dataset_columns(con, dataset)
+    for obj, tables in arrow.items():
+        if obj not in tables:
+            continue
+        roots = set(tables[obj].column("_dlt_id").to_pylist())
+        for child in (t for t in landed if t.startswith(obj + "__")):
+            kept = set(tables[child].column("_dlt_root_id").to_pylist()) if child in tables else set()
+            emptied = sorted(roots - kept)
+            if emptied:
+                con.execute(f'delete from "{dataset}"."{child}" where _dlt_root_id in (select unnest(?))', [emptied])
 
 
 def record_failure(tenant: str, connector: str, start: date, end: date, started: object, error: str,
