@@ -13,8 +13,8 @@ pushers and the schema DNA already know:
   first value, an ISO timestamp string becoming a timestamp (dlt's one default
   detection); a column never filled is not created (dlt creates none either).
 
-Row ids are digests of the primary key (and, for child rows, of the parent id, the
-table and the position), so landing the same record again gives the same ids and
+Row ids are digests of the primary key (a child row's: its parent's id and its
+position), so landing the same record again gives the same ids and
 the merge replaces rows in place.
 
 A column the destination already holds with another type gets dlt's variant
@@ -72,41 +72,53 @@ class _Tables:
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.first: dict[str, dict[str, Any]] = {}  # table -> column -> first non-null value
 
-    def add(self, table: str, row: dict[str, Any]) -> None:
-        self.rows.setdefault(table, []).append(row)
+
+_SCALARS = (str, int, float, bool, Decimal, datetime.datetime, datetime.date)
+_COLUMNS: dict[tuple[str, str], str] = {}
 
 
-def _walk(tables: _Tables, table: str, row: dict[str, Any], record: Mapping[str, Any], prefix: str,
-          row_key: str, root_key: str) -> None:
-    first = tables.first.setdefault(table, {})
+def _column(prefix: str, key: str) -> str:
+    column = _COLUMNS.get((prefix, key))
+    if column is None:
+        name = _name(key)
+        column = _COLUMNS[(prefix, key)] = f"{prefix}__{name}" if prefix else name
+    return column
+
+
+def _walk(tables: _Tables, table: str, first: dict[str, Any], row: dict[str, Any], record: Mapping[str, Any],
+          prefix: str, row_key: str, root_key: str) -> None:
     for key, value in record.items():
         if value is None:
             continue
-        name = _name(key)
-        column = f"{prefix}__{name}" if prefix else name
-        if isinstance(value, dict):
-            _walk(tables, table, row, value, column, row_key, root_key)
-        elif isinstance(value, list):
-            _children(tables, f"{table}__{column}", value, row_key, root_key)
-        else:
+        column = _COLUMNS.get((prefix, key)) or _column(prefix, key)
+        if type(value) in _SCALARS:
             row[column] = value
             if column not in first:
                 first[column] = value
+        elif isinstance(value, dict):
+            _walk(tables, table, first, row, value, column, row_key, root_key)
+        elif isinstance(value, list):
+            if value:
+                _children(tables, f"{table}__{column}", value, row_key, root_key)
+        else:
+            raise NotFlat(f"{table}.{column}: a value of type {type(value).__name__}")
 
 
 def _children(tables: _Tables, table: str, items: list[Any], parent_key: str, root_key: str) -> None:
+    rows = tables.rows.setdefault(table, [])
+    first = tables.first.setdefault(table, {})
     for idx, item in enumerate(items):
-        key = row_id(parent_key, table, idx)
+        key = f"{parent_key}.{idx}"  # unique within the table, as the parent's id is within its own
         row: dict[str, Any] = {"_dlt_parent_id": parent_key, "_dlt_list_idx": idx, "_dlt_root_id": root_key,
                                "_dlt_id": key}
         if isinstance(item, dict):
-            _walk(tables, table, row, item, "", key, root_key)
+            _walk(tables, table, first, row, item, "", key, root_key)
         elif item is None or isinstance(item, list):
             raise NotFlat(f"{table}: a list holding {'nulls' if item is None else 'lists'}")
         else:
             row["value"] = item
-            tables.first.setdefault(table, {}).setdefault("value", item)
-        tables.add(table, row)
+            first.setdefault("value", item)
+        rows.append(row)
 
 
 def _type_of(value: Any) -> str:
@@ -127,11 +139,12 @@ def flatten(table: str, records: list[dict[str, Any]], primary_key: list[str],
     keeps its type from one load to the next, or the records go to dlt's normaliser.
     """
     tables = _Tables()
+    root_first = tables.first.setdefault(table, {})
     root_rows: list[dict[str, Any]] = []
     for record in records:
         key = row_id(table, *(record.get(k) for k in primary_key))
         row: dict[str, Any] = {"_dlt_id": key}
-        _walk(tables, table, row, record, "", key, key)
+        _walk(tables, table, root_first, row, record, "", key, key)
         root_rows.append(row)
     tables.rows[table] = root_rows
     out: dict[str, pa.Table] = {}

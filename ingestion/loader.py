@@ -27,6 +27,7 @@ from types import ModuleType
 import dlt
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from gata import clock
 from gata.catalog import Connector, catalog
@@ -188,12 +189,17 @@ def _drop_emptied_children(con: duckdb.DuckDBPyConnection, dataset: str,
     for obj, tables in arrow.items():
         if obj not in tables:
             continue
-        roots = set(tables[obj].column("_dlt_id").to_pylist())
+        roots = pa.table({"id": tables[obj].column("_dlt_id")})
         for child in (t for t in landed if t.startswith(obj + "__")):
-            kept = set(tables[child].column("_dlt_root_id").to_pylist()) if child in tables else set()
-            emptied = sorted(roots - kept)
-            if emptied:
-                con.execute(f'delete from "{dataset}"."{child}" where _dlt_root_id in (select unnest(?))', [emptied])
+            if child in tables:
+                kept = pa.table({"id": pc.unique(tables[child].column("_dlt_root_id"))})
+                emptied = roots.join(kept, "id", join_type="left anti")
+            else:
+                emptied = roots
+            if emptied.num_rows:
+                con.register("gata_emptied", emptied)
+                con.execute(f'delete from "{dataset}"."{child}" c using gata_emptied e where c._dlt_root_id = e.id')
+                con.unregister("gata_emptied")
 
 
 def record_failure(tenant: str, connector: str, start: date, end: date, started: object, error: str,
