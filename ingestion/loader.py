@@ -136,9 +136,9 @@ def _held_types(pipeline: dlt.Pipeline) -> tuple[dict[str, dict[str, str]], bool
     schema = pipeline.default_schema
     held: dict[str, dict[str, str]] = {}
     nested = False
-    for name, table in schema.data_tables().items():
+    for table in schema.data_tables():
         nested = nested or bool(table.get("parent"))
-        held[name] = {c: col["data_type"] for c, col in table.get("columns", {}).items() if col.get("data_type")}
+        held[table["name"]] = {c: col["data_type"] for c, col in table.get("columns", {}).items() if col.get("data_type")}
     return held, nested
 
 
