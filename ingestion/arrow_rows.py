@@ -121,6 +121,19 @@ def _children(tables: _Tables, table: str, items: list[Any], parent_key: str, ro
         rows.append(row)
 
 
+def _value_at(record: Mapping[str, Any], column: str) -> Any:
+    """The value a flattened column name points to (primary keys may sit in nested dicts)."""
+    for key, value in record.items():
+        name = _name(key)
+        if name == column:
+            return value
+        if isinstance(value, dict) and column.startswith(name + "__"):
+            found = _value_at(value, column[len(name) + 2:])
+            if found is not None:
+                return found
+    return None
+
+
 def _type_of(value: Any) -> str:
     dtype = _PY_TYPES.get(type(value))
     if dtype is None:
@@ -142,7 +155,7 @@ def flatten(table: str, records: list[dict[str, Any]], primary_key: list[str],
     root_first = tables.first.setdefault(table, {})
     root_rows: list[dict[str, Any]] = []
     for record in records:
-        key = row_id(table, *(record.get(k) for k in primary_key))
+        key = row_id(table, *(_value_at(record, k) for k in primary_key))
         row: dict[str, Any] = {"_dlt_id": key}
         _walk(tables, table, root_first, row, record, "", key, key)
         root_rows.append(row)

@@ -66,3 +66,11 @@ def test_what_arrow_cannot_reproduce_is_refused_for_dlts_normaliser() -> None:
         except NotFlat:
             continue
         raise AssertionError(f"flattened {records}")
+
+
+def test_a_primary_key_inside_a_nested_dict_keys_each_record_apart() -> None:
+    records = [{"dateRange": {"start": {"day": d}}, "pivotValues": [f"urn:{d}"]} for d in (1, 2)]
+    tables = flatten("ad_analytics", records, ["date_range__start__day"], {}, {})
+    ids = tables["ad_analytics"].column("_dlt_id").to_pylist()
+    assert len(set(ids)) == 2
+    assert tables["ad_analytics__pivot_values"].column("_dlt_root_id").to_pylist() == ids
