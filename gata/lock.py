@@ -1,19 +1,18 @@
 """File locks: DuckDB allows one writing process per database file, so writers take a lock.
 
-Three kinds, each an ``flock`` on a file under ``GATA_HOME``:
+Two kinds, each an ``flock`` on a file under ``GATA_HOME``:
 
 * the pipeline lock: every tenant step holds it *shared*, so tenants run side by
-  side; onboarding holds it *exclusive*, because its restore point copies the shared
-  warehouse and must see no other writer;
-* one lock per tenant: one writer per tenant database file (landing, its dbt
-  build, its semantic config);
-* the warehouse lock: ``warehouse.duckdb`` (master models, platform tables) is
-  shared by every tenant. A DuckDB file open for writing cannot be opened by any
-  other process, even to read, so writers hold it exclusive and readers shared, for
-  as long as the file is open and no longer (dbt takes it through
-  ``warehouse/lock_plugin.py`` only once it has parsed the project).
+  side; onboarding holds it *exclusive*, because its restore point copies files
+  other steps could be writing;
+* one lock per tenant: one writer per tenant database file. A tenant's steps
+  (landing with its registry rows, its dbt build with its slice of the master
+  models and the observability rows, its semantic config) write that file and no
+  other, so tenants never wait for each other: nothing per tenant queues on a
+  shared file.
 
-Serving never takes a lock: it reads published snapshots.
+Publishing gathers every tenant's tables into a new serving snapshot under its own
+lock (``pipeline.publish``); serving never takes a lock: it reads published snapshots.
 """
 
 from __future__ import annotations
@@ -67,13 +66,6 @@ def pipeline_lock(paths: Paths, wait_seconds: float = 600.0, what: str = "pipeli
 def tenant_lock(paths: Paths, slug: str, wait_seconds: float = 3600.0) -> Iterator[None]:
     """One writer per tenant database: a tenant's steps never overlap with themselves."""
     with file_lock(paths.tenant_lock_file(slug), False, wait_seconds, f"step for tenant {slug}"):
-        yield
-
-
-@contextmanager
-def warehouse_lock(paths: Paths, shared: bool = False, wait_seconds: float = 3600.0) -> Iterator[None]:
-    """Around every open of the shared ``warehouse.duckdb``: exclusive to write, shared to read."""
-    with file_lock(paths.warehouse_lock_file, shared, wait_seconds, "warehouse writer"):
         yield
 
 

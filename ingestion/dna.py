@@ -56,8 +56,10 @@ def sync_blueprints(con: duckdb.DuckDBPyConnection, blueprints: list[Blueprint])
     cat = catalog()
     rows = [(b.dna, b.connector, b.obj, b.table, cat.get(b.connector).master_model_id, b.master_model,
              json.dumps(b.columns, sort_keys=True)) for b in blueprints]
-    if rows:
-        con.executemany(f"insert or replace into {REGISTRY_SCHEMA}.connector_blueprints values (?,?,?,?,?,?,?)", rows)
+    rows = list({r[0]: r for r in rows}.values())  # one row per DNA: a shape two connectors share keeps the last
+    if rows:  # one statement: executemany costs a round trip per row, and this runs at every landing
+        con.execute(f"insert into {REGISTRY_SCHEMA}.connector_blueprints select unnest(?, recursive := true)",
+                    [[dict(zip(("a", "b", "c", "d", "e", "f", "g"), r)) for r in rows]])
 
 
 DENSE = 0.99  # a column filled in at least this share of a load's rows is one the source always sends

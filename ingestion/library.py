@@ -16,11 +16,11 @@ from pathlib import Path
 
 import duckdb
 
-from gata.catalog import catalog
+from gata.catalog import catalog, dataset_name
 from gata.settings import Paths
 from gata.tenants import parse_tenants
 from ingestion import dna
-from ingestion.landing import dataset_name, land
+from ingestion.landing import land
 
 REFERENCE_TENANT = "library_reference"
 

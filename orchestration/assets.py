@@ -12,11 +12,10 @@ from typing import Any, Literal
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
-from gata.catalog import catalog
+from gata.catalog import catalog, dataset_name
 from gata.errors import TransformError
 from gata.lock import tenant_step
 from gata.tenants import Tenant
-from ingestion.landing import dataset_name
 from orchestration.manifest import tenant_models
 from orchestration.resources import GataResource
 from pipeline import steps

@@ -40,8 +40,7 @@ def all_sources_vars() -> dict:
     mix: dict[str, list[str]] = {"paid_ads": [], "ecommerce": [], "analytics": []}
     for key, conn in cat.connectors.items():
         mix[conn.domain].append(key)
-    return {"gata_tenant": MANIFEST_TENANT, "gata_sources": mix,
-            "gata_master_model_ids": {k: c.master_model_id for k, c in cat.connectors.items()}}
+    return {"gata_tenant": MANIFEST_TENANT, "gata_sources": mix}
 
 
 def manifest_path(paths: Paths) -> Path:

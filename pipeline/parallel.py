@@ -1,11 +1,11 @@
 """Run one pipeline step for many tenants, several at a time.
 
-Tenants are independent except for the files they share, and the locks in
-``gata/lock.py`` serialise exactly those: each tenant writes its own database
-file, and only the moments a step has the shared ``warehouse.duckdb`` open (DNA
-records after landing, dbt's execution phase) queue on the warehouse lock. dbt's
-parse, data generation, dlt's normaliser and the semantic profile of one tenant
-run while another tenant holds the warehouse.
+Tenants are independent: each tenant's step (generation, dlt landing with its
+schema DNA and load history, dbt's parse and execution with its slice of the
+master models and its observability rows, the semantic config) writes only the
+tenant's own database file, under the tenant's lock from ``gata/lock.py``. Nothing
+per tenant queues on a shared file, so N workers run N tenants at once; the one
+shared write, the serving snapshot, happens once at the end (``run_and_publish``).
 
 Workers are processes (landing is CPU-bound Python under the GIL), started with
 ``spawn`` so no DuckDB handle or lock is inherited from the parent.

@@ -1,7 +1,7 @@
 """Publish what serving needs as an immutable snapshot, switched in atomically.
 
 DuckDB allows one writer or many readers across processes, never both. So the
-MCP server never reads the build warehouse: after a successful build, the star
+MCP server never reads the build files: after a successful build, the star
 tables, the observability tables and the semantic configs are copied into a new
 version directory (``serving/v{N}/``), and the ``serving/current`` symlink is
 replaced in one rename. Servers notice the new target on their next request and
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from gata.lock import file_lock, warehouse_lock
+from gata.lock import file_lock
 from gata.settings import Paths
 from gata.target import resolve_target
 
@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 SERVING_DB = "warehouse.duckdb"
 PARTIAL = ".partial"
 KEEP_VERSIONS = 3
-# platform tables pipeline_health reads (they are small)
+# platform tables pipeline_health reads (they are small); each tenant's build file holds its own rows
 PLATFORM_TABLES = ("obs_invocations", "obs_node_results", "load_history", "schema_dna_history",
                    "connector_blueprints", "platform_hub__tenant_keys", "platform_sat__tenant_config_history")
+SHARED_PLATFORM_TABLES = ("connector_blueprints",)  # the same library in every tenant's file
 
 
 def current_version(paths: Paths) -> Path | None:
@@ -72,13 +73,10 @@ def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[
         with target.connect(str(tmp / SERVING_DB)) as con:
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
-            with warehouse_lock(paths, shared=True):
-                con.execute(f"attach '{target.warehouse_location(paths)}' as build (read_only)")
-                _copy(con, "build", "platform", PLATFORM_TABLES)
-                con.execute("detach build")
             for slug in _tenants(paths, changed):
                 con.execute(f"attach '{target.tenant_location(paths, slug)}' as build (read_only)")
                 _copy(con, "build", "analytics")
+                _gather_platform(con, "build", slug)
                 con.execute("detach build")
             for slug in retired:
                 _drop_tenant(con, slug)
@@ -161,6 +159,30 @@ def _drop_tenant(con: duckdb.DuckDBPyConnection, slug: str) -> None:
 
 def _like(text: str) -> str:
     return text.replace("!", "!!").replace("_", "!_").replace("%", "!%")
+
+
+def _gather_platform(con: duckdb.DuckDBPyConnection, db: str, slug: str) -> None:
+    """Replace one tenant's rows of the snapshot's platform tables with those of its build file.
+
+    Landing and dbt write a tenant's registry and observability rows into the
+    tenant's own file (so tenants build side by side); the snapshot holds every
+    tenant's, as the single multi-tenant view pipeline_health reads. ``union all by
+    name`` keeps a column that only newer builds have.
+    """
+    present = {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'platform'", [db]).fetchall()}
+    served = {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'platform'").fetchall()}
+    for table in PLATFORM_TABLES:
+        if table not in present:
+            continue
+        source = f'{db}.platform."{table}"'
+        if table in SHARED_PLATFORM_TABLES or table not in served:
+            con.execute(f'create or replace table platform."{table}" as select * from {source}')
+        else:
+            con.execute(f'create or replace table platform."{table}" as select * from platform."{table}" '
+                        f"where tenant_slug is distinct from ? union all by name select * from {source}", [slug])
 
 
 def _copy(con: duckdb.DuckDBPyConnection, db: str, schema: str, only: Collection[str] | None = None) -> None:

@@ -1,9 +1,10 @@
 """The pipeline's steps, composed: ingest -> transform -> semantics -> publish.
 
-The CLI, onboarding and the Dagster assets all call these. They take only the
-locks around the shared warehouse file (``gata.lock.warehouse_lock``); callers
-hold the tenant's step locks (``gata.lock.tenant_step``) or, for onboarding, the
-exclusive pipeline lock. The MCP server reads published snapshots and takes none.
+The CLI, onboarding and the Dagster assets all call these. A tenant's steps write
+only the tenant's own database file (raw data, registry rows, every model of its
+build), so they take no lock of their own: callers hold the tenant's step locks
+(``gata.lock.tenant_step``) or, for onboarding, the exclusive pipeline lock. The
+MCP server reads published snapshots and takes none.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 from gata.errors import TransformError
-from gata.lock import warehouse_lock
 from gata.settings import Paths
 from gata.tenants import Tenant
 from ingestion.landing import LandingResult, land_tenant
@@ -110,9 +110,9 @@ def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
     from gata.target import resolve_target
 
     target = resolve_target()
-    if not target.is_motherduck and not paths.warehouse_db.exists():
+    if not target.is_motherduck and not paths.tenant_db(tenant.slug).exists():
         return None
-    with warehouse_lock(paths, shared=True), target.connect(target.warehouse_location(paths), read_only=True) as con:
+    with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
         try:
             row = con.execute("select max(end_date) from platform.load_history where tenant_slug = ? "
                               "and status = 'success'", [tenant.slug]).fetchone()

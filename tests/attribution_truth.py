@@ -23,7 +23,7 @@ from fractions import Fraction
 import duckdb
 
 from gata.attribution import AttributionSettings
-from ingestion.landing import dataset_name
+from gata.catalog import dataset_name
 
 
 @dataclass

@@ -85,12 +85,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
 
 def tenant_db(paths: Paths, tenant: str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """A tenant's build database as dbt sees it: its raw, staging, intermediate and star
-    tables, with the shared warehouse attached so ``platform.*`` resolves too."""
+    tables, its slice of the master models and its platform tables."""
     con = duckdb.connect()
     con.execute(f"attach '{paths.tenant_db(tenant)}' as tenant{' (read_only)' if read_only else ''}")
-    con.execute(f"attach '{paths.warehouse_db}' as warehouse (read_only)")
     con.execute("use tenant")
-    con.execute("set search_path = 'tenant.main,warehouse.platform'")
     return con
 
 

@@ -3,9 +3,9 @@
 Each tenant's build is one ``dbt build`` of the shared models for the tenant's
 slug, source mix, business logic and DNA routing. A tenant's broken data fails
 its own invocation only; the others build. The graph is the same size whatever
-the number of tenants, and the build opens only the shared warehouse (master
-models, platform tables) and the tenant's own database, so one tenant's build
-costs the same at 3 tenants or 100.
+the number of tenants, and the build opens only the tenant's own database (its
+slice of the master models and platform tables included), so one tenant's build
+costs the same at 3 tenants or 100, and builds of different tenants run at once.
 
 Parsing is partial: the tenant reaches dbt through environment variables (see
 warehouse/macros/utils/tenant.sql), which dbt tracks per file, while ``--vars``
@@ -28,9 +28,7 @@ from pathlib import Path
 import duckdb
 
 from gata.attribution import ATTRIBUTION_MODELS
-from gata.catalog import catalog
 from gata.errors import TransformError
-from gata.lock import warehouse_lock
 from gata.settings import DBT_PROJECT_DIR, Paths
 from gata.target import resolve_target
 from gata.tenants import Tenant
@@ -67,7 +65,7 @@ class BuildResult:
 
 
 # the keys of tenant_vars() that are the same for every tenant: they go to dbt as --vars
-PROJECT_VARS = ("gata_attribution_models", "gata_master_model_ids")
+PROJECT_VARS = ("gata_attribution_models",)
 
 
 def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
@@ -75,9 +73,9 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
     routing = scaffold.read_routing(tenant.slug, paths)
     load_ids: dict[str, str] = {}
     target = resolve_target()
-    if target.is_motherduck or paths.warehouse_db.exists():
-        with warehouse_lock(paths, shared=True), \
-                target.connect(target.warehouse_location(paths), read_only=True) as con:
+    # the tenant's load history sits in its own file (written by landing, under the tenant's lock)
+    if target.is_motherduck or paths.tenant_db(tenant.slug).exists():
+        with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
             try:
                 for connector, load_id in con.execute(
                     "select connector, max(load_id) from platform.load_history where tenant_slug = ? group by 1",
@@ -93,7 +91,6 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
         "gata_routing": routing,
         "gata_load_ids": load_ids,
         "gata_attribution_models": list(ATTRIBUTION_MODELS),
-        "gata_master_model_ids": {k: c.master_model_id for k, c in catalog().connectors.items()},
     }
 
 
@@ -131,13 +128,10 @@ def split_vars(values: dict) -> tuple[dict, dict[str, str]]:
 def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
     return {
         **os.environ,
-        "GATA_WAREHOUSE_PATH": str(paths.warehouse_db),
         # attached as `tenant` by warehouse/tenant_plugin.py when dbt connects
         "GATA_TENANT_DB_PATH": str(paths.tenant_db(tenant)),
         "GATA_TENANT": tenant,
         **resolve_target().dbt_env(),
-        # warehouse/lock_plugin.py takes it when dbt first opens the warehouse (after parsing)
-        "GATA_WAREHOUSE_LOCK": str(paths.warehouse_lock_file),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_PARTIAL_PARSE": "true",
     }

@@ -1,6 +1,7 @@
 """Land a live connector: fetch from the API from its cursor, validate, land, advance the cursor.
 
-The records go through the same contracts and ``land_records`` as the mock's, so
+The records go through the same contracts and ``ingestion.loader.land_records`` as the
+mock's, so
 schema DNA, the warehouse and semantics see the same shapes. The cursor is
 committed in dlt's pipeline state with the load it covers; a fetch that fails
 lands nothing and leaves the cursor where it was (the next run fetches the same
@@ -11,19 +12,17 @@ window again), and the failure is recorded in ``load_history`` for
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 
 from gata import clock
+from gata.catalog import dataset_name
 from gata.errors import LiveSourceError
-from gata.lock import warehouse_lock
 from gata.settings import Paths, get_paths
-from gata.target import resolve_target
 from gata.tenants import Tenant
-from ingestion import dna
 from ingestion.connectors import connector_module
 from ingestion.contracts import validate_records
-from ingestion.landing import LandingResult, dataset_name, land_records, read_cursor
 from ingestion.live import context_for, source_module
+from ingestion.loader import LandingResult, land_records, read_cursor, record_failure
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +48,3 @@ def land_live(tenant: Tenant, connector: str, start: date, end: date, paths: Pat
         record_failure(tenant.slug, connector, start, end, started, str(exc), paths)
         return LandingResult(tenant.slug, connector, dataset_name(tenant.slug, connector), "", {}, error=str(exc))
     return land_records(tenant.slug, connector, records, start, end, paths, state=cursor)
-
-
-def record_failure(tenant: str, connector: str, start: date, end: date, started: datetime, error: str,
-                   paths: Paths) -> None:
-    """A failed fetch in ``load_history`` (the shared warehouse: written under its lock, on the build target)."""
-    target = resolve_target()
-    with warehouse_lock(paths), target.connect(target.warehouse_location(paths)) as con:
-        con.execute(dna.REGISTRY_DDL)
-        con.execute(
-            f"insert into {dna.REGISTRY_SCHEMA}.load_history values (?,?,?,null,?,?,null,?, now(), 'failed', ?)",
-            [tenant, connector, dataset_name(tenant, connector), start, end, started, error])

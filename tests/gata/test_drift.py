@@ -102,7 +102,7 @@ def test_a_removed_field_is_reported_and_never_becomes_zero(
             "select sum(spend), count(*) filter (where spend = 0) from analytics.fct_drifty__ad_performance"
         ).fetchone()
     assert spend[0] == spend_before and spend[1] == 0
-    with duckdb.connect(str(small.warehouse_db), read_only=True) as con:
+    with duckdb.connect(str(small.tenant_db("drifty")), read_only=True) as con:
         failed = con.execute(
             "select tests_fail + models_error from platform.obs_invocations where tenant_slug = 'drifty' "
             "order by finished_at desc limit 1"

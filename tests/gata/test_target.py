@@ -53,7 +53,7 @@ def test_one_setting_moves_landing_and_dbt_to_motherduck(tmp_path: Path) -> None
 
     raw = yaml.safe_load((Path(__file__).parents[2] / "warehouse" / "profiles.yml").read_text())
     env = {**os.environ, **MD_ENV, **target.dbt_env(), "GATA_TENANT": "acme",
-           "GATA_WAREHOUSE_PATH": "unused", "GATA_TENANT_DB_PATH": "unused"}
+           "GATA_TENANT_DB_PATH": "unused"}
     env.pop("GATA_TARGET")
     set_invocation_context(env)
     rendered = ProfileRenderer({}).render_data(raw)["gata"]

@@ -8,11 +8,11 @@ from datetime import date
 import duckdb
 import pytest
 
-from gata.catalog import catalog
+from gata.catalog import catalog, dataset_name
 from gata.settings import Paths
 from gata.tenants import Tenant, parse_tenants
 from ingestion import dna
-from ingestion.landing import dataset_name, generate, land, land_records, land_tenant
+from ingestion.landing import generate, land, land_records, land_tenant
 from tests.conftest import tenant_body
 
 START, END = date(2026, 10, 1), date(2026, 10, 3)
@@ -60,9 +60,11 @@ def test_every_connector_lands_every_catalog_object_with_known_dna(home: Paths) 
                     cols = dna.table_columns(con, result.dataset, obj)
                     assert set(spec.primary_key) <= set(cols), f"{obj}: primary key not landed"
     assert landed == set(catalog().connectors)
-    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
-        statuses = con.execute("select distinct status from platform.schema_dna_history").fetchall()
-        assert statuses == [("known",)]
+    for tenant in (first, second, third):  # each tenant's registry rows sit beside its data
+        with duckdb.connect(str(home.tenant_db(tenant.slug)), read_only=True) as con:
+            statuses = con.execute("select distinct tenant_slug, status from platform.schema_dna_history").fetchall()
+            assert statuses == [(tenant.slug, "known")]
+    with duckdb.connect(str(home.tenant_db(second.slug)), read_only=True) as con:
         routed = con.execute("select master_model from platform.connector_blueprints where connector = 'instagram_ads' "
                              "and table_name = 'facebook_insights'").fetchone()
         assert routed == ("platform_mm__facebook_ads_api_v1_facebook_insights",)
@@ -108,7 +110,6 @@ def test_a_new_field_is_landed_and_reported_as_drift_naming_the_column(home: Pat
     ds = dataset_name(tenant.slug, "shopify")
     with duckdb.connect(str(home.tenant_db(tenant.slug)), read_only=True) as con:
         landed = con.execute(f'select count(*), count(loyalty_tier) from "{ds}".orders').fetchone()
-    with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
         assert landed == (len(records["orders"]), len(records["orders"]))  # nothing dropped
         row = con.execute("select status, added_columns from platform.schema_dna_history "
                           "where tenant_slug = ? and table_name = 'orders'", [tenant.slug]).fetchone()

@@ -50,7 +50,7 @@ def star_tables(paths: Paths, slug: str) -> dict[str, list[tuple]]:
 
 
 def load_window(paths: Paths, slug: str) -> list[tuple]:
-    with duckdb.connect(str(paths.warehouse_db), read_only=True) as con:
+    with duckdb.connect(str(paths.tenant_db(slug)), read_only=True) as con:
         return con.execute("select connector, start_date, end_date from platform.load_history where tenant_slug = ? "
                            "order by finished_at", [slug]).fetchall()
 

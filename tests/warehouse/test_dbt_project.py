@@ -43,7 +43,7 @@ def test_the_runner_passes_only_declared_vars() -> None:
 
     declared = set(yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"])
     project, env = split_vars({"gata_tenant": "acme", "gata_sources": {"paid_ads": ["google_ads"]},
-                               "gata_attribution_models": ["first_touch"], "gata_master_model_ids": {}})
+                               "gata_attribution_models": ["first_touch"]})
     assert set(project) <= declared and set(PROJECT_VARS) <= declared
     assert env["GATA_TENANT"] == "acme" and json.loads(env["GATA_TENANT_SOURCES"]) == {"paid_ads": ["google_ads"]}
 

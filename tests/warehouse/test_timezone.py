@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from gata.attribution import DEFAULT_CHANNEL_RULES
+from gata.catalog import dataset_name
 from gata.errors import ConfigError
 from gata.settings import Paths
 from gata.tenants import parse_tenants
-from ingestion.landing import dataset_name
 from pipeline.publish import SERVING_DB, current_version
 from semantic_configs.semantics import QuerySpec, TenantSemantics
 from tests.conftest import demo_env, run_gata, tenant_body, tenant_db, write_tenants

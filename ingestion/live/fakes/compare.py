@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
+from gata.catalog import dataset_name
 from gata.settings import Paths
 from ingestion import dna
-from ingestion.landing import dataset_name
 
 
 def landed_rows(paths: Paths, tenant: str, connector: str, columns_of: Paths | None = None) -> dict[str, list[tuple]]:

@@ -25,15 +25,7 @@ with events as (
 
 session_traffic as (
 
-    select
-        *,
-        first_value(param_source ignore nulls) over session_window as session_source,
-        first_value(param_medium ignore nulls) over session_window as session_medium,
-        first_value(param_campaign ignore nulls) over session_window as session_campaign
-    from events
-    window session_window as (
-        partition by session_key order by event_timestamp_us, event_name
-        rows between unbounded preceding and unbounded following)
+    {{ session_traffic('events', 'param_source', 'param_medium', 'param_campaign', 'event_timestamp_us, event_name') }}
 
 )
 

@@ -58,15 +58,7 @@ sessionized as (
 
 session_traffic as (
 
-    select
-        *,
-        first_value(utm_source ignore nulls) over session_window as session_source,
-        first_value(utm_medium ignore nulls) over session_window as session_medium,
-        first_value(utm_campaign ignore nulls) over session_window as session_campaign
-    from sessionized
-    window session_window as (
-        partition by session_key order by event_time_epoch, insert_id
-        rows between unbounded preceding and unbounded following)
+    {{ session_traffic('sessionized', 'utm_source', 'utm_medium', 'utm_campaign', 'event_time_epoch, insert_id') }}
 
 )
 
