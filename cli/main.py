@@ -195,7 +195,7 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     import duckdb
-    from steps.publish import SERVING_DB, current_version
+    from pipeline.publish import SERVING_DB, current_version
 
     from gata.settings import get_paths
     from pipeline.health import tenant_health
