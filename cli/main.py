@@ -195,10 +195,10 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     import duckdb
-    from steps.publish import SERVING_DB, current_version
 
     from gata.settings import get_paths
     from pipeline.health import tenant_health
+    from pipeline.publish import SERVING_DB, current_version
 
     paths = get_paths()
     version = current_version(paths)
