@@ -44,7 +44,7 @@ class Target:
         """The shared build database: master models and platform tables."""
         return f"md:{self.database}" if self.is_motherduck else str(paths.warehouse_db)
 
-    def config(self) -> dict[str, str]:
+    def config(self) -> dict[str, str | bool | int | float | list[str]]:
         """DuckDB connection configuration (the token travels here, not in the location)."""
         return {"motherduck_token": self.token} if self.is_motherduck else {}
 
@@ -65,7 +65,7 @@ class Target:
 
     def dbt_env(self) -> dict[str, str]:
         """What profiles.yml reads to pick the output (the token is read there from MOTHERDUCK_TOKEN)."""
-        env = {"GATA_DBT_TARGET": self.kind}
+        env: dict[str, str] = {"GATA_DBT_TARGET": self.kind}
         if self.is_motherduck:
             env["GATA_MOTHERDUCK_DATABASE"] = self.database
         return env

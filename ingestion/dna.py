@@ -73,7 +73,7 @@ def fill_rates(con: duckdb.DuckDBPyConnection, schema: str, table: str, columns:
         return {}
     counts = con.execute(
         f'select count(*), {", ".join(f"count({chr(34)}{c}{chr(34)})" for c in names)} from "{schema}"."{table}" '
-        "where _dlt_load_id = ?", [load_id]).fetchone()
+        "where _dlt_load_id = ?", [load_id]).fetchall()[0]
     total = counts[0]
     return {c: round(n / total, 4) for c, n in zip(names, counts[1:])} if total else {}
 

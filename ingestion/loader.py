@@ -86,7 +86,7 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     if arrow is not None:
         resources = _arrow_resources(conn, arrow)
     else:
-        resources = [dlt.resource(
+        resources = [dlt.resource(  # type: ignore[call-overload]  # dlt's overloads miss a list of records
             records.get(obj, []), name=obj, table_name=obj, primary_key=list(spec.primary_key),
             write_disposition="merge", columns=column_hints(module.CONTRACTS[obj]),
         ) for obj, spec in conn.objects.items()]
@@ -98,7 +98,8 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     except Exception as exc:  # dlt wraps everything in PipelineStepFailed
         raise LandingError(f"landing {connector} for {tenant} failed: {exc}") from exc
     load_id = info.loads_ids[-1] if info.loads_ids else ""
-    row_counts = dict(pipeline.last_trace.last_normalize_info.row_counts) if pipeline.last_trace.last_normalize_info else {}
+    normalized = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
+    row_counts = dict(normalized.row_counts) if normalized else {}
     row_counts = {t: n for t, n in row_counts.items() if not t.startswith("_dlt")}
     result = LandingResult(tenant, connector, dataset, load_id, row_counts)
     # the landed tables and the registry rows about them share the tenant's file

@@ -315,6 +315,9 @@ class TenantStory:
                           for k in range(rng.choice([1, 1, 2, 3])))
             subtotal = sum(li.total_cents for li in items)
             discount = subtotal // 10 if rng.random() < 0.2 else 0
+            src: str | None
+            med: str | None
+            camp: str | None
             if campaigns and rng.random() < 0.55:
                 src, med, camp = rng.choice(campaigns)
             elif rng.random() < 0.5:
@@ -342,7 +345,7 @@ class TenantStory:
         for i in range(n_browse + len(orders)):
             order = orders[i - n_browse] if i >= n_browse else None
             if order is not None:
-                cust = order.customer
+                cust: Customer | None = order.customer
                 src, med, camp = (order.utm_source or "(direct)", order.utm_medium or "(none)", order.utm_campaign)
                 start = order.created_at - timedelta(seconds=rng.randrange(120, 1500))
                 if start.date() != day:

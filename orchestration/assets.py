@@ -19,6 +19,7 @@ from gata.tenants import Tenant
 from orchestration.manifest import tenant_models
 from orchestration.resources import GataResource
 from pipeline import steps
+from warehouse.runner import BuildResult
 
 
 class LandingConfig(dg.Config):
@@ -124,14 +125,14 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
         paths = gata.paths()
         with tenant_step(paths, slug):
             steps.publish(paths, context.log.info, changed={slug})
-        from steps.publish import current_version
+        from pipeline.publish import current_version
 
         return dg.MaterializeResult(metadata={"snapshot": str(current_version(paths))})
 
     return [landing, dbt_models, semantic_config, published]
 
 
-def build_events(context: dg.AssetExecutionContext, result: steps.BuildResult, manifest: dict,
+def build_events(context: dg.AssetExecutionContext, result: BuildResult, manifest: dict,
                  slug: str) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """dbt's run results as Dagster events: a materialization per built model, a check result per test."""
     attached = {n["name"]: manifest["nodes"].get(n.get("attached_node") or "", {}).get("name")

@@ -24,7 +24,7 @@ def tenants_yaml_sensor(context: dg.SensorEvaluationContext, gata: GataResource)
     except ConfigError as exc:
         return dg.SkipReason(f"tenants.yaml does not validate, nothing changed: {exc}")
     paths = gata.paths()
-    known = set(context.instance.get_dynamic_partitions(tenants_partitions.name))
+    known = set(context.instance.get_dynamic_partitions(tenants_partitions.name or "tenants"))
     added = sorted(set(tenants) - known)
     removed = sorted(known - set(tenants))
     if not added and not removed:

@@ -128,7 +128,7 @@ def sources_yaml(tables: dict[str, list[str]]) -> str:
             "description": f"{conn.name} ({conn.api} {conn.api_version}) as dlt lands it for the tenant being "
                            "built: one table per catalog object, dlt child tables for nested lists.",
             "database": "tenant",
-            "schema": dataset_name("{{ var('gata_tenant') }}", key),
+            "schema": dataset_name("{{ env_var('GATA_TENANT', '') }}", key),
             "config": {"loaded_at_field": "to_timestamp(_dlt_load_id::double)",
                        "freshness": {"warn_after": {"count": 2, "period": "day"},
                                      "error_after": {"count": 7, "period": "day"}}},
@@ -209,7 +209,7 @@ class TableRoute:
     children: tuple[TableRoute, ...]
 
     def as_dict(self) -> dict:
-        d = {"table": self.table, "field": self.field, "dna_hash": self.dna_hash, "dna_status": self.dna_status}
+        d: dict[str, object] = {"table": self.table, "field": self.field, "dna_hash": self.dna_hash, "dna_status": self.dna_status}
         if self.children:
             d["children"] = [c.as_dict() for c in self.children]
         return d

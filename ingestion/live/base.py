@@ -74,7 +74,7 @@ def resolve_secrets(tenant: str, connector: str) -> Secrets:
     values: dict[str, Secret] = {}
     missing: list[str] = []
     for name in SECRETS[connector]:
-        value = dlt.secrets.get(f"sources.{tenant}.{connector}.{name}")
+        value: Any = dlt.secrets.get(f"sources.{tenant}.{connector}.{name}")
         if value in (None, ""):
             missing.append(name)
         else:

@@ -27,6 +27,7 @@ API facts:
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import requests
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
@@ -82,18 +83,18 @@ def decode_row(schema: list[dict], row: dict) -> dict:
     return {f["name"]: _decode(f, cell["v"]) for f, cell in zip(schema, row["f"], strict=True)}
 
 
-def _decode(field: dict, value: object) -> object:
+def _decode(field: dict, value: Any) -> object:
     if field.get("mode") == "REPEATED":
         return [_decode({**field, "mode": "NULLABLE"}, item["v"]) for item in (value or [])]
     if value is None:
         return None
     kind = field["type"]
     if kind in ("RECORD", "STRUCT"):
-        return decode_row(field["fields"], value)  # type: ignore[arg-type]
+        return decode_row(field["fields"], value)
     if kind in ("INTEGER", "INT64"):
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     if kind in ("FLOAT", "FLOAT64"):
-        return float(value)  # type: ignore[arg-type]
+        return float(value)
     if kind in ("BOOLEAN", "BOOL"):
         return value == "true"
     return value

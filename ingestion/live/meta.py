@@ -75,7 +75,8 @@ def read_error(response: requests.Response) -> tuple[str | None, str]:
     body = json_body(response)
     err = body.get("error", {}) if isinstance(body, dict) else {}
     code = err.get("code")
-    kind = {190: "auth", 102: "auth", 200: "permission", 10: "permission", 100: "not_found"}.get(code)
+    kinds = {190: "auth", 102: "auth", 200: "permission", 10: "permission", 100: "not_found"}
+    kind = kinds.get(code) if isinstance(code, int) else None
     if code == 100 and err.get("error_subcode") != 33:
         kind = None
     msg = f"{err.get('type', 'Error')} code {code}: {err.get('message', '')}" if err else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -77,7 +78,7 @@ def encode_row(schema: list[dict], record: dict) -> dict:
     return {"f": [{"v": _encode(f, record.get(f["name"]))} for f in schema]}
 
 
-def _encode(field: dict, value: object) -> object:
+def _encode(field: dict, value: Any) -> object:
     if field["mode"] == "REPEATED":
         return [{"v": _encode({**field, "mode": "NULLABLE"}, v)} for v in (value or [])]
     if value is None:
@@ -89,10 +90,26 @@ def _encode(field: dict, value: object) -> object:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-class FakeGa4(Family):
-    name = "ga4"
+class GoogleOAuth(Family):
+    """Google's OAuth token endpoint, shared by the BigQuery (GA4 export) and Google Ads fakes."""
+
     client_id, client_secret, refresh_token = "fake-client.apps.googleusercontent.com", "GOCSPX-fake", "1//fake-rt"
     access_token = "ya29.fake-access-token"
+
+    async def token(self, request: Request) -> Response:
+        form = await request.form()
+        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+            return JSONResponse({"error": "invalid_client", "error_description": "The OAuth client was not found."},
+                                status_code=401)
+        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != self.refresh_token or self.revoked:
+            return JSONResponse({"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
+                                status_code=400)
+        return JSONResponse({"access_token": self.access_token, "expires_in": 3599, "token_type": "Bearer",
+                             "scope": "https://www.googleapis.com/auth/bigquery.readonly"})
+
+
+class FakeGa4(GoogleOAuth):
+    name = "ga4"
     project, dataset = "fake-project", "analytics_123456789"
     permissions = ("bigquery.tables.getData",)
 
@@ -120,17 +137,6 @@ class FakeGa4(Family):
         base = "/bigquery/v2/projects/{project}/datasets/{dataset}"
         return [Route("/token", self.token, methods=["POST"]), Route(base, self.get_dataset),
                 Route(base + "/tables/{table}", self.get_table), Route(base + "/tables/{table}/data", self.list_rows)]
-
-    async def token(self, request: Request) -> Response:
-        form = await request.form()
-        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
-            return JSONResponse({"error": "invalid_client", "error_description": "The OAuth client was not found."},
-                                status_code=401)
-        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != self.refresh_token or self.revoked:
-            return JSONResponse({"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
-                                status_code=400)
-        return JSONResponse({"access_token": self.access_token, "expires_in": 3599, "token_type": "Bearer",
-                             "scope": "https://www.googleapis.com/auth/bigquery.readonly"})
 
     def _guard(self, request: Request) -> Response | None:
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":

@@ -11,8 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ingestion.live.fakes.ga4 import FakeGa4
-from ingestion.live.fakes.server import Family
+from ingestion.live.fakes.ga4 import GoogleOAuth
 
 VERSION = "v16"
 
@@ -40,9 +39,8 @@ def _ads_error(code: int, status: str, message: str, error_code: dict, headers: 
         status_code=code, headers=headers)
 
 
-class FakeGoogleAds(Family):
+class FakeGoogleAds(GoogleOAuth):
     name = "google_ads"
-    client_id, client_secret, refresh_token = FakeGa4.client_id, FakeGa4.client_secret, FakeGa4.refresh_token
     access_token, developer_token, manager = "ya29.fake-ads-token", "fake-developer-token", "1112223333"
 
     def customer(self) -> str:
@@ -68,8 +66,6 @@ class FakeGoogleAds(Family):
     def server_error(self) -> Response:
         return _ads_error(500, "INTERNAL", "Internal error encountered.", {"internalError": "INTERNAL_ERROR"})
 
-    token = FakeGa4.token  # the same Google OAuth token endpoint
-
     def routes(self) -> list:
         return [Route("/token", self.token, methods=["POST"]),
                 Route(f"/{VERSION}/customers/{{customer}}/googleAds:searchStream", self.search_stream,
@@ -89,7 +85,8 @@ class FakeGoogleAds(Family):
             return _ads_error(403, "PERMISSION_DENIED", "The caller does not have permission",
                               {"authorizationError": "USER_PERMISSION_DENIED"})
         query = (await request.json())["query"]
-        source = re.search(r"\bFROM\s+(\w+)", query, re.IGNORECASE).group(1)
+        found = re.search(r"\bFROM\s+(\w+)", query, re.IGNORECASE)
+        source = found.group(1) if found else ""
         dates = re.search(r"segments\.date BETWEEN '([\d-]+)' AND '([\d-]+)'", query)
         obj = {"customer": "customers", "campaign": "campaigns", "ad_group": "ad_groups",
                "ad_group_ad": "ad_performance" if dates else "ads"}[source]

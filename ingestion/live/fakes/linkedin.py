@@ -95,7 +95,8 @@ class FakeLinkedIn(Family):
             return _li_error(400, "ILLEGAL_ARGUMENT", "Invalid query parameters passed to request", 100)
         y1, m1, d1, y2, m2, d2 = map(int, m.groups())
         lo, hi = (y1, m1, d1), (y2, m2, d2)
-        pivot = re.search(r"pivots=List\((\w+)", raw).group(1)
+        found = re.search(r"pivots=List\((\w+)", raw)
+        pivot = found.group(1) if found else ""
         obj = "ad_analytics" if pivot == "CREATIVE" else "ad_analytics_by_campaign"
 
         def day(r: dict) -> tuple[int, int, int]:

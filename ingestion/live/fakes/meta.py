@@ -110,8 +110,8 @@ class FakeMeta(Family):
 
     async def edge(self, request: Request) -> Response:
         bad, connector = self._guard(request)
-        if bad is not None:
-            return bad
+        if bad is not None or connector is None:
+            return bad or self.auth_error("bad")
         account, edge = request.path_params["account"], request.path_params["edge"]
         if edge not in EDGES:
             return _graph_error(f"(#100) Unknown path components: /{edge}", "OAuthException", 2500)

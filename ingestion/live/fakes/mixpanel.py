@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -74,7 +75,7 @@ class FakeMixpanel(Family):
 
     async def engage(self, request: Request) -> Response:
         form = dict(await request.form()) if request.method == "POST" else {}
-        q = {**dict(request.query_params), **form}
+        q: dict[str, Any] = {**dict(request.query_params), **form}
         if (bad := self._guard(request, q.get("project_id"))) is not None:
             return bad
         people = self.records("mixpanel")["people"]

@@ -82,10 +82,17 @@ class FakeTikTok(Family):
                 return _envelope(40002, "page_size: must be less than or equal to 1000")
             page = int(q.get("page", 1))
             chunk = rows[(page - 1) * size: page * size]
-            key = ((lambda r: (r["dimensions"]["ad_id"], r["dimensions"]["stat_time_day"]))
-                   if obj == "ads_reports_daily" else (lambda r: json.dumps(r, sort_keys=True)[:80]))
+            key = _report_key if obj == "ads_reports_daily" else _record_key
             self.count(obj, chunk, key)
             return _envelope(0, "OK", {"list": chunk, "page_info": {
                 "page": page, "page_size": size, "total_number": len(rows),
                 "total_page": max(1, math.ceil(len(rows) / size))}})
         return handler
+
+
+def _report_key(row: dict) -> object:
+    return (row["dimensions"]["ad_id"], row["dimensions"]["stat_time_day"])
+
+
+def _record_key(row: dict) -> object:
+    return json.dumps(row, sort_keys=True)[:80]
