@@ -69,8 +69,12 @@ def serve(paths: Paths) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("gata")), "serve", "--port", str(port)],
-                            env=env_for(paths), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gata")), "serve", "--port", str(port)],
+        env=env_for(paths),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -89,7 +93,9 @@ def rss_mb(pid: int) -> float:
 
 
 def client(url: str, token: str) -> Any:
-    hc = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300))
+    hc = httpx2.AsyncClient(
+        headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300)
+    )
     return hc, Client(streamable_http_client(url + "/mcp", http_client=hc))
 
 
@@ -99,8 +105,12 @@ async def cache_part(url: str, token: str, distinct: int) -> None:
     first, repeat = [], []
     async with hc, c:
         for i in range(distinct):
-            args = {"metrics": ["spend", "clicks", "ctr"], "dimensions": ["campaign_name"], "time_grain": "day",
-                    "filters": [{"field": "campaign_name", "operator": "not in", "values": [f"bench-{i}"]}]}
+            args = {
+                "metrics": ["spend", "clicks", "ctr"],
+                "dimensions": ["campaign_name"],
+                "time_grain": "day",
+                "filters": [{"field": "campaign_name", "operator": "not in", "values": [f"bench-{i}"]}],
+            }
             for times in (first, repeat):
                 start = time.perf_counter()
                 result = await c.call_tool("query", args)
@@ -124,18 +134,26 @@ def cache_server_side(paths: Paths, distinct: int) -> None:
     gata = ServerState(paths, Scope(TENANT), ServerConfig())
     first, repeat = [], []
     for i in range(distinct):
-        args = {"metrics": ["spend", "clicks", "ctr"], "dimensions": ["campaign_name"], "time_grain": "day",
-                "filters": [{"field": "campaign_name", "operator": "not in", "values": [f"server-{i}"]}]}
+        args = {
+            "metrics": ["spend", "clicks", "ctr"],
+            "dimensions": ["campaign_name"],
+            "time_grain": "day",
+            "filters": [{"field": "campaign_name", "operator": "not in", "values": [f"server-{i}"]}],
+        }
         for times in (first, repeat):
             start = time.perf_counter()
             run_query(gata, Scope(TENANT), QueryArgs.model_validate(args))
             times.append(time.perf_counter() - start)
     miss, hit = statistics.median(first), statistics.median(repeat)
     print("  server side (run_query in-process):")
-    print(f"    first: median {miss * 1000:8.1f} ms; repeat: median {hit * 1000:8.2f} ms; ratio {miss / hit:.0f}x")
+    print(
+        f"    first: median {miss * 1000:8.1f} ms; repeat: median {hit * 1000:8.2f} ms; ratio {miss / hit:.0f}x"
+    )
     for name, stat in cache.stats().items():
-        print(f"    {name:9} hits {stat['hits']:5d}  misses {stat['misses']:5d}  entries {stat['entries']:5d}  "
-              f"{stat['bytes'] / 1e6:6.2f} MB of {stat['max_bytes'] / 1e6:.0f} MB")
+        print(
+            f"    {name:9} hits {stat['hits']:5d}  misses {stat['misses']:5d}  entries {stat['entries']:5d}  "
+            f"{stat['bytes'] / 1e6:6.2f} MB of {stat['max_bytes'] / 1e6:.0f} MB"
+        )
     gata.snapshots.close()
 
 
@@ -147,38 +165,89 @@ async def rss_part(url: str, token: str, pid: int, requests: int, values: int, w
     async with hc, c:
         for i in range(1, requests + 1):
             vals = [f"{i:06d}-{j:04d}-" + "v" * 188 for j in range(values)]
-            result = await c.call_tool("query", {"metrics": ["spend"], "dimensions": ["source_platform"],
-                                                 "filters": [{"field": "campaign_name", "operator": "not in",
-                                                              "values": vals}]})
+            result = await c.call_tool(
+                "query",
+                {
+                    "metrics": ["spend"],
+                    "dimensions": ["source_platform"],
+                    "filters": [{"field": "campaign_name", "operator": "not in", "values": vals}],
+                },
+            )
             assert not result.is_error, result.content[0].text[:500]
             if i % 50 == 0:
                 samples.append((i, rss_mb(pid)))
-                print(f"  ... {i} requests, {time.perf_counter() - start:.0f} s, rss {samples[-1][1]:.1f} MB",
-                      flush=True)
+                print(
+                    f"  ... {i} requests, {time.perf_counter() - start:.0f} s, rss {samples[-1][1]:.1f} MB",
+                    flush=True,
+                )
     after = [mb for n, mb in samples if n >= warmup]
     request_kb = len(json.dumps(vals)) / 1024
-    print(f"rss: {requests} distinct requests of ~{request_kb:.0f} KB ({values} values), "
-          f"{time.perf_counter() - start:.0f} s")
+    print(
+        f"rss: {requests} distinct requests of ~{request_kb:.0f} KB ({values} values), "
+        f"{time.perf_counter() - start:.0f} s"
+    )
     print("  requests  rss MB")
     for n, mb in samples:
         print(f"  {n:8d}  {mb:7.1f}")
-    print(f"  after {warmup} requests: min {min(after):.1f} MB, max {max(after):.1f} MB, "
-          f"spread {max(after) - min(after):.1f} MB (bound: 100 MB)")
+    print(
+        f"  after {warmup} requests: min {min(after):.1f} MB, max {max(after):.1f} MB, "
+        f"spread {max(after) - min(after):.1f} MB (bound: 100 MB)"
+    )
 
 
 # ---- hostile -----------------------------------------------------------------------------------------
-NAMES = ["spend", "clicks", "ctr", "source_platform", "campaign_name", "date", "sessions", "revenue",
-         "wayne_enterprises", "stark_industries", "tenant_slug", "customer_email", "platform.load_history",
-         "fct_wayne_enterprises__orders", "spend; drop table x", "sum(spend)", "\"spend\"", "ｓｐｅｎｄ", "", "*",
-         "../wayne_enterprises", "date) union select * from analytics.fct_stark_industries__orders --", "😀"]
-VALUES = ["' or '1'='1", "x' union select customer_email from analytics.fct_wayne_enterprises__orders --",
-          "wayne_enterprises", "%", "_", "%wayne%", "\\", "''", "\u0000", "\u202e", "null", "google_ads",
-          "2026-10-20", "0001-01-01", "9999-12-31", 1e308, -1, True, None]
+NAMES = [
+    "spend",
+    "clicks",
+    "ctr",
+    "source_platform",
+    "campaign_name",
+    "date",
+    "sessions",
+    "revenue",
+    "wayne_enterprises",
+    "stark_industries",
+    "tenant_slug",
+    "customer_email",
+    "platform.load_history",
+    "fct_wayne_enterprises__orders",
+    "spend; drop table x",
+    "sum(spend)",
+    '"spend"',
+    "ｓｐｅｎｄ",
+    "",
+    "*",
+    "../wayne_enterprises",
+    "date) union select * from analytics.fct_stark_industries__orders --",
+    "😀",
+]
+VALUES = [
+    "' or '1'='1",
+    "x' union select customer_email from analytics.fct_wayne_enterprises__orders --",
+    "wayne_enterprises",
+    "%",
+    "_",
+    "%wayne%",
+    "\\",
+    "''",
+    "\u0000",
+    "\u202e",
+    "null",
+    "google_ads",
+    "2026-10-20",
+    "0001-01-01",
+    "9999-12-31",
+    1e308,
+    -1,
+    True,
+    None,
+]
 OPS = ["=", "!=", ">", "<", "in", "not in", "like", "ilike", "is null", "is not null", "~", "union"]
 
 
 def hostile_call(rng: random.Random) -> tuple[str, Any]:
     """One generated call: (kind, arguments)."""
+
     def name() -> Any:
         r = rng.random()
         if r < 0.05:
@@ -205,8 +274,10 @@ def hostile_call(rng: random.Random) -> tuple[str, Any]:
             f["evil"] = 1
         return f
 
-    kind = rng.choices(["query", "dimension_values", "list_metrics", "health", "onboard", "resource", "prompt",
-                        "complete"], weights=[40, 12, 6, 4, 6, 12, 12, 8])[0]
+    kind = rng.choices(
+        ["query", "dimension_values", "list_metrics", "health", "onboard", "resource", "prompt", "complete"],
+        weights=[40, 12, 6, 4, 6, 12, 12, 8],
+    )[0]
     tenant = rng.choice([None, None, None, TENANT, *OTHERS, "ghost", "x" * 300, 7])
     if kind == "query":
         args: dict[str, Any] = {"metrics": [name() for _ in range(rng.choice([0, 1, 2, 21]))]}
@@ -228,19 +299,35 @@ def hostile_call(rng: random.Random) -> tuple[str, Any]:
     if kind == "health":
         return "tool:pipeline_health", {"tenant": tenant}
     if kind == "onboard":
-        return "tool:onboard_tenant", {"slug": rng.choice(["acme_corp\n", "evil", "a" * 50, "x"]),
-                                       "name": "Evil", "sources": ["google_ads"], "evil": 1}
+        return "tool:onboard_tenant", {
+            "slug": rng.choice(["acme_corp\n", "evil", "a" * 50, "x"]),
+            "name": "Evil",
+            "sources": ["google_ads"],
+            "evil": 1,
+        }
     if kind == "resource":
         other = rng.choice([*OTHERS, TENANT, "..", "%2e%2e", "x" * 300])
-        return "resource", rng.choice([f"gata://tenants/{other}/semantic-model", f"gata://tenants/{other}/metrics",
-                                       "file:///etc/passwd", f"gata://{other}"])
+        return "resource", rng.choice(
+            [
+                f"gata://tenants/{other}/semantic-model",
+                f"gata://tenants/{other}/metrics",
+                "file:///etc/passwd",
+                f"gata://{other}",
+            ]
+        )
     if kind == "prompt":
-        args = {"weeks": rng.choice(["2", "-1", "many", "99999"]), "tenant": rng.choice([*OTHERS, "", TENANT])}
+        args = {
+            "weeks": rng.choice(["2", "-1", "many", "99999"]),
+            "tenant": rng.choice([*OTHERS, "", TENANT]),
+        }
         if rng.random() < 0.2:
             args["platform"] = "p" * rng.choice([201, 3_000_000])
         return "prompt", (rng.choice(["weekly_channel_review", "campaign_review", "nope"]), args)
-    return "complete", (rng.choice(["platform", "campaign", "tenant"]),
-                        rng.choice(["", "w", "wayne", "%", "x" * 5000]), rng.choice([None, *OTHERS]))
+    return "complete", (
+        rng.choice(["platform", "campaign", "tenant"]),
+        rng.choice(["", "w", "wayne", "%", "x" * 5000]),
+        rng.choice([None, *OTHERS]),
+    )
 
 
 async def hostile_part(url: str, token: str, calls: int, markers: set[str], seed: int) -> None:
@@ -268,8 +355,11 @@ async def hostile_part(url: str, token: str, calls: int, markers: set[str], seed
                 else:
                     arg, typed, tenant = args
                     context = {"tenant": tenant} if tenant else None
-                    result = await c.complete(PromptReference(type="ref/prompt", name="campaign_review"),
-                                              {"name": arg, "value": typed}, context)
+                    result = await c.complete(
+                        PromptReference(type="ref/prompt", name="campaign_review"),
+                        {"name": arg, "value": typed},
+                        context,
+                    )
                     text = json.dumps(result.model_dump(), default=str)
                     counts["answered"] += 1
             except MCPError as exc:
@@ -284,7 +374,9 @@ async def hostile_part(url: str, token: str, calls: int, markers: set[str], seed
                 counts["leaks"] += 1
                 examples.append(f"leak {leaked[:3]}: {kind} {sent[:300]}")
     elapsed = time.perf_counter() - start
-    print(f"hostile: {counts['calls']} calls in {elapsed:.0f} s ({counts['calls'] / elapsed:.0f}/s), seed {seed}")
+    print(
+        f"hostile: {counts['calls']} calls in {elapsed:.0f} s ({counts['calls'] / elapsed:.0f}/s), seed {seed}"
+    )
     for key, n in counts.items():
         print(f"  {key:16} {n}")
     for line in examples[:10]:

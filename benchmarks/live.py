@@ -28,13 +28,23 @@ from ingestion.live.fakes.compare import landed_rows
 from ingestion.live.fakes.server import Faults
 
 END = date(2026, 10, 31)
-SOURCES = {"paid_ads": ["facebook_ads", "instagram_ads"], "ecommerce": ["shopify"], "analytics": ["google_analytics"]}
+SOURCES = {
+    "paid_ads": ["facebook_ads", "instagram_ads"],
+    "ecommerce": ["shopify"],
+    "analytics": ["google_analytics"],
+}
 
 
 def _tenant(days: int, volume: float, live: dict | None = None) -> Tenant:
-    body = {"name": "Benchmark", "sources": SOURCES, "business_logic": {"currency": "USD", "conversion_events": ["purchase"]},
-            "mock_data": {"seed": 5, "days": days, "end_date": END.isoformat(), "volume": volume}}
-    return parse_tenants({"tenants": {"bench_live": {**body, **({"live": live} if live else {})}}})["bench_live"]
+    body = {
+        "name": "Benchmark",
+        "sources": SOURCES,
+        "business_logic": {"currency": "USD", "conversion_events": ["purchase"]},
+        "mock_data": {"seed": 5, "days": days, "end_date": END.isoformat(), "volume": volume},
+    }
+    return parse_tenants({"tenants": {"bench_live": {**body, **({"live": live} if live else {})}}})[
+        "bench_live"
+    ]
 
 
 def _land(tenant: Tenant, home: Path) -> tuple[float, int, Paths]:
@@ -48,7 +58,9 @@ def _land(tenant: Tenant, home: Path) -> tuple[float, int, Paths]:
     return seconds, sum(sum(r.rows.values()) for r in results), paths
 
 
-def _live(mock: Tenant, args: argparse.Namespace, home: Path, throttle: float) -> tuple[float, int, Paths, int, int]:
+def _live(
+    mock: Tenant, args: argparse.Namespace, home: Path, throttle: float
+) -> tuple[float, int, Paths, int, int]:
     faults = Faults(throttle_ratio=throttle, throttle_first=False, error_500_at=None, retry_after=1)
     with fake_apis(mock, mock.connectors, faults=faults) as apis:
         os.environ.update(secret_env(apis, mock.slug, mock.connectors))
@@ -82,15 +94,25 @@ def main() -> None:
                 want = landed_rows(mock_paths, mock.slug, c)
                 if landed_rows(paths, mock.slug, c, columns_of=mock_paths) != want:
                     raise SystemExit(f"{c}: live landing differs from the mock landing")
-    print(f"{len(mock.connectors)} connectors, {args.days} days ({start} .. {END}), volume {args.volume}, "
-          f"page size {args.page_size}")
-    print(f"mock generators      : {mock_rows:>8} rows in {mock_s:6.2f}s = {mock_rows / mock_s:>9,.0f} rows/s")
-    print(f"live, fake APIs      : {live_rows:>8} rows in {live_s:6.2f}s = {live_rows / live_s:>9,.0f} rows/s "
-          f"({live_req} requests)")
-    print(f"live, {args.throttle:.0%} throttled : {thr_rows:>8} rows in {thr_s:6.2f}s = {thr_rows / thr_s:>9,.0f} rows/s "
-          f"({thr_req} requests, {thr_n} throttled)")
-    print(f"ratio live / mock = {mock_s / live_s:.2f}; throttling added {thr_s - live_s:.1f}s "
-          f"({(thr_s - live_s) / max(thr_n, 1):.2f}s per throttled request); rows equal to the mock's, none twice")
+    print(
+        f"{len(mock.connectors)} connectors, {args.days} days ({start} .. {END}), volume {args.volume}, "
+        f"page size {args.page_size}"
+    )
+    print(
+        f"mock generators      : {mock_rows:>8} rows in {mock_s:6.2f}s = {mock_rows / mock_s:>9,.0f} rows/s"
+    )
+    print(
+        f"live, fake APIs      : {live_rows:>8} rows in {live_s:6.2f}s = {live_rows / live_s:>9,.0f} rows/s "
+        f"({live_req} requests)"
+    )
+    print(
+        f"live, {args.throttle:.0%} throttled : {thr_rows:>8} rows in {thr_s:6.2f}s = {thr_rows / thr_s:>9,.0f} rows/s "
+        f"({thr_req} requests, {thr_n} throttled)"
+    )
+    print(
+        f"ratio live / mock = {mock_s / live_s:.2f}; throttling added {thr_s - live_s:.1f}s "
+        f"({(thr_s - live_s) / max(thr_n, 1):.2f}s per throttled request); rows equal to the mock's, none twice"
+    )
 
 
 if __name__ == "__main__":

@@ -34,20 +34,42 @@ MIXES = [
 
 def measure(existing: int, days: int, root: Path) -> tuple[float, float]:
     paths = Paths(home=root / "home", tenants_file=root / "tenants.yaml")
-    tenants = {f"existing_{i:03d}": {
-        "name": f"Existing {i}", "sources": MIXES[i % 2],
-        "business_logic": {"currency": "USD", "conversion_events": ["purchase"] if i % 2 == 0 else ["Order Completed"]},
-        "mock_data": {"seed": i, "days": 7, "end_date": "2026-10-31", "volume": 0.2}} for i in range(existing)}
+    tenants = {
+        f"existing_{i:03d}": {
+            "name": f"Existing {i}",
+            "sources": MIXES[i % 2],
+            "business_logic": {
+                "currency": "USD",
+                "conversion_events": ["purchase"] if i % 2 == 0 else ["Order Completed"],
+            },
+            "mock_data": {"seed": i, "days": 7, "end_date": "2026-10-31", "volume": 0.2},
+        }
+        for i in range(existing)
+    }
     paths.tenants_file.write_text(yaml.safe_dump({"tenants": tenants}, sort_keys=False))
-    subprocess.run([str(Path(sys.executable).with_name("gata")), "build"], env=env_for(paths), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(Path(sys.executable).with_name("gata")), "build"],
+        env=env_for(paths),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     admin = TokenStore(paths.tokens_file).create(admin=True)[1]
-    with http_server(paths, root / "serve.log") as server, \
-            session(lambda: http_client(server.url, admin)) as operator:
+    with (
+        http_server(paths, root / "serve.log") as server,
+        session(lambda: http_client(server.url, admin)) as operator,
+    ):
         t0 = time.perf_counter()
-        result = operator.ok("onboard_tenant", {
-            "slug": "newco", "name": "NewCo", "sources": ["tiktok_ads", "linkedin_ads", "woocommerce", "amplitude"],
-            "days": days, "create_token": True})
+        result = operator.ok(
+            "onboard_tenant",
+            {
+                "slug": "newco",
+                "name": "NewCo",
+                "sources": ["tiktok_ads", "linkedin_ads", "woocommerce", "amplitude"],
+                "days": days,
+                "create_token": True,
+            },
+        )
         onboarded = time.perf_counter() - t0
         with session(lambda: http_client(server.url, result["token"])) as agent:
             while True:
@@ -68,11 +90,16 @@ def main() -> None:
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             results[size] = measure(size, args.days, Path(tmp))
-        print(f"{size:>3} existing tenants: onboard_tenant returned after {results[size][0]:6.1f}s, "
-              f"first query answered after {results[size][1]:6.1f}s", flush=True)
+        print(
+            f"{size:>3} existing tenants: onboard_tenant returned after {results[size][0]:6.1f}s, "
+            f"first query answered after {results[size][1]:6.1f}s",
+            flush=True,
+        )
     base = results[sizes[0]][1]
     for size in sizes:
-        print(f"  {size:>3} existing: {results[size][1]:6.1f}s to first answer, ratio {results[size][1] / base:.2f}")
+        print(
+            f"  {size:>3} existing: {results[size][1]:6.1f}s to first answer, ratio {results[size][1] / base:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -52,13 +52,22 @@ from gata.tokens import TokenStore
 TENANT = "bench_corp"
 QUERIES: dict[str, dict[str, Any]] = {
     "events by name x week": {"metrics": ["events"], "dimensions": ["event_name"], "time_grain": "week"},
-    "events by country x device, 30d": {"metrics": ["events"], "dimensions": ["geo_country", "device_category"],
-                                        "date_range": {"start": "2026-10-02", "end": "2026-10-31"}},
-    "sessions+conv. rate by source x month": {"metrics": ["sessions", "converting_sessions", "conversion_rate"],
-                                              "dimensions": ["traffic_source"], "time_grain": "month"},
+    "events by country x device, 30d": {
+        "metrics": ["events"],
+        "dimensions": ["geo_country", "device_category"],
+        "date_range": {"start": "2026-10-02", "end": "2026-10-31"},
+    },
+    "sessions+conv. rate by source x month": {
+        "metrics": ["sessions", "converting_sessions", "conversion_rate"],
+        "dimensions": ["traffic_source"],
+        "time_grain": "month",
+    },
     "users (distinct) by device": {"metrics": ["users"], "dimensions": ["device_category"]},
-    "spend, clicks, ctr by platform x week": {"metrics": ["spend", "clicks", "ctr"], "dimensions": ["source_platform"],
-                                              "time_grain": "week"},
+    "spend, clicks, ctr by platform x week": {
+        "metrics": ["spend", "clicks", "ctr"],
+        "dimensions": ["source_platform"],
+        "time_grain": "week",
+    },
 }
 
 
@@ -76,8 +85,10 @@ def prepare(home: Path, days: int, volume: float) -> Paths:
     if not tenants.exists() or yaml.safe_load(tenants.read_text())["tenants"][TENANT] != body:
         tenants.write_text(yaml.safe_dump({"tenants": {TENANT: body}}))
     if not (home / "serving" / "current" / "semantic_configs" / f"{TENANT}.yaml").exists():
-        print(f"building {TENANT} ({days} days at volume {volume}) into {home}; this takes a few minutes...",
-              flush=True)
+        print(
+            f"building {TENANT} ({days} days at volume {volume}) into {home}; this takes a few minutes...",
+            flush=True,
+        )
         start = time.monotonic()
         gata("build", env=env_for(paths), stdout=subprocess.DEVNULL)
         print(f"built in {time.monotonic() - start:.0f}s", flush=True)
@@ -98,8 +109,12 @@ def free_port() -> int:
 
 def serve(paths: Paths, **env: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("gata")), "serve", "--port", str(port)],
-                            env={**env_for(paths), **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gata")), "serve", "--port", str(port)],
+        env={**env_for(paths), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -117,7 +132,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def client(url: str, token: str) -> Any:
-    http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300))
+    http = httpx2.AsyncClient(
+        headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300)
+    )
     return http, Client(streamable_http_client(url + "/mcp", http_client=http))
 
 
@@ -125,9 +142,13 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
     rows = []
     con = duckdb.connect(str(db), read_only=True)
     http, mcp = client(url, token)
-    rest = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300))
+    rest = httpx2.AsyncClient(
+        headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300)
+    )
     async with http, mcp, rest:
-        has_rest = (await rest.get(url + "/api/v1/openapi.json")).status_code == 200  # an older server: MCP only
+        has_rest = (
+            await rest.get(url + "/api/v1/openapi.json")
+        ).status_code == 200  # an older server: MCP only
         for name, args in QUERIES.items():
             start = time.perf_counter()
             first = await mcp.call_tool("query", args)
@@ -139,17 +160,31 @@ async def latency(url: str, token: str, db: Path, repeat: int) -> list[dict[str,
             scanned = scan_rows(con, sql)
             post = functools.partial(rest.post, url + "/api/v1/query", json=args) if has_rest else None
             direct, via_mcp, via_rest = await alternate(con, sql, mcp, args, repeat, post)
-            rows.append({"query": name, "scanned": scanned, "rows": result["row_count"], "cold_ms": cold,
-                         "direct_p50": statistics.median(direct), "direct_p95": pct(direct, 95),
-                         "mcp_p50": statistics.median(via_mcp), "mcp_p95": pct(via_mcp, 95),
-                         "rest_p50": statistics.median(via_rest) if via_rest else float("nan")})
+            rows.append(
+                {
+                    "query": name,
+                    "scanned": scanned,
+                    "rows": result["row_count"],
+                    "cold_ms": cold,
+                    "direct_p50": statistics.median(direct),
+                    "direct_p95": pct(direct, 95),
+                    "mcp_p50": statistics.median(via_mcp),
+                    "mcp_p95": pct(via_mcp, 95),
+                    "rest_p50": statistics.median(via_rest) if via_rest else float("nan"),
+                }
+            )
     con.close()
     return rows
 
 
-async def alternate(con: duckdb.DuckDBPyConnection, sql: str, mcp: Client, args: dict[str, Any], repeat: int,
-                    rest: Callable[[], Awaitable[httpx2.Response]] | None = None,
-                    ) -> tuple[list[float], list[float], list[float]]:
+async def alternate(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    mcp: Client,
+    args: dict[str, Any],
+    repeat: int,
+    rest: Callable[[], Awaitable[httpx2.Response]] | None = None,
+) -> tuple[list[float], list[float], list[float]]:
     """Milliseconds of the SQL run directly, of the same query through MCP and (given `rest`) through the REST
     mirror, alternating so every path sees one load."""
     direct: list[float] = []
@@ -255,11 +290,16 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--volume", type=float, default=20.0)
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query and path")
-    parser.add_argument("--clients", type=int, default=16, help="concurrent MCP clients for the throughput run")
+    parser.add_argument(
+        "--clients", type=int, default=16, help="concurrent MCP clients for the throughput run"
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each throughput run")
-    parser.add_argument("--tenant", help="measure this already-published tenant of --home (with tyrell_corp's "
-                                         "sources) instead of building bench_corp; tenants file from "
-                                         "GATA_TENANTS_FILE")
+    parser.add_argument(
+        "--tenant",
+        help="measure this already-published tenant of --home (with tyrell_corp's "
+        "sources) instead of building bench_corp; tenants file from "
+        "GATA_TENANTS_FILE",
+    )
     args = parser.parse_args()
     global TENANT
 
@@ -277,20 +317,29 @@ def main() -> int:
     try:
         db = (paths.serving_dir / "current").resolve() / "warehouse.duckdb"
         with duckdb.connect(str(db), read_only=True) as con:
-            sizes = {t: con.execute(f"select count(*) from analytics.fct_{TENANT}__{t}").fetchone()[0]
-                     for t in ("ad_performance", "sessions", "events")}
-        print(f"\n{TENANT}: " + ", ".join(f"{t} {n:,} rows" for t, n in sizes.items())
-              + f"; {os.cpu_count()} CPUs; {args.repeat} timed runs per query\n")
+            sizes = {
+                t: con.execute(f"select count(*) from analytics.fct_{TENANT}__{t}").fetchone()[0]
+                for t in ("ad_performance", "sessions", "events")
+            }
+        print(
+            f"\n{TENANT}: "
+            + ", ".join(f"{t} {n:,} rows" for t, n in sizes.items())
+            + f"; {os.cpu_count()} CPUs; {args.repeat} timed runs per query\n"
+        )
         rows = anyio.run(latency, url, token, db, args.repeat)
-        header = (f"{'query':<40} {'scans':>10} {'rows':>5} {'cold':>7} {'direct p50':>10} {'p95':>7} "
-                  f"{'mcp p50':>8} {'p95':>7} {'p50 x':>6} {'p95 x':>6} {'rest p50':>8} {'x':>6}")
+        header = (
+            f"{'query':<40} {'scans':>10} {'rows':>5} {'cold':>7} {'direct p50':>10} {'p95':>7} "
+            f"{'mcp p50':>8} {'p95':>7} {'p50 x':>6} {'p95 x':>6} {'rest p50':>8} {'x':>6}"
+        )
         print(header)
         print("-" * len(header))
         for r in rows:
-            print(f"{r['query']:<40} {r['scanned']:>10,} {r['rows']:>5} {r['cold_ms']:>6.1f}m {r['direct_p50']:>9.1f}m "
-                  f"{r['direct_p95']:>6.1f}m {r['mcp_p50']:>7.1f}m {r['mcp_p95']:>6.1f}m "
-                  f"{r['mcp_p50'] / r['direct_p50']:>5.2f}x {r['mcp_p95'] / r['direct_p95']:>5.2f}x "
-                  f"{r['rest_p50']:>7.1f}m {r['rest_p50'] / r['direct_p50']:>5.2f}x")
+            print(
+                f"{r['query']:<40} {r['scanned']:>10,} {r['rows']:>5} {r['cold_ms']:>6.1f}m {r['direct_p50']:>9.1f}m "
+                f"{r['direct_p95']:>6.1f}m {r['mcp_p50']:>7.1f}m {r['mcp_p95']:>6.1f}m "
+                f"{r['mcp_p50'] / r['direct_p50']:>5.2f}x {r['mcp_p95'] / r['direct_p95']:>5.2f}x "
+                f"{r['rest_p50']:>7.1f}m {r['rest_p50'] / r['direct_p50']:>5.2f}x"
+            )
         print("(ms; 'cold' is the first MCP call, which compiles the query; x = MCP (or REST) / direct)\n")
 
         done, elapsed = anyio.run(throughput, url, token, args.clients, args.seconds)
@@ -305,7 +354,9 @@ def main() -> int:
         anyio.run(compiled)
         ddone, delapsed = direct_throughput(db, sqls, args.clients, args.seconds)
         mcp_qps, direct_qps = done / elapsed, ddone / delapsed
-        print(f"throughput, {args.clients} concurrent clients, the queries above in rotation, {args.seconds:.0f}s:")
+        print(
+            f"throughput, {args.clients} concurrent clients, the queries above in rotation, {args.seconds:.0f}s:"
+        )
         print(f"  mcp    {mcp_qps:8.1f} queries/s ({done} calls)")
         print(f"  direct {direct_qps:8.1f} queries/s ({ddone} executions, {args.clients} threads)")
         print(f"  ratio  {mcp_qps / direct_qps:8.2f} of direct throughput\n")

@@ -63,19 +63,26 @@ def main() -> None:
                                  "mock_data": {"seed": 100 + i, "days": args.days, "end_date": "2026-10-31",
                                                "volume": args.volume}}
                 tenants_file.write_text(yaml.safe_dump({"tenants": tenants}, sort_keys=False))
-                added.append(gata("ingest", "--tenant", slug, env=env) + gata("transform", "--tenant", slug, env=env))
+                added.append(
+                    gata("ingest", "--tenant", slug, env=env) + gata("transform", "--tenant", slug, env=env)
+                )
             full_seconds += sum(added[step:])
             runs = [gata("transform", "--tenant", "synth_000", env=env) for _ in range(3)]
             one[size] = statistics.median(runs)
-            print(f"{size:>4} tenants: one-tenant build {one[size]:6.2f}s (median of 3: "
-                  f"{', '.join(f'{r:.2f}' for r in runs)}); full build of the last 10 tenants added "
-                  f"{statistics.mean(added[-10:]):6.2f}s each", flush=True)
+            print(
+                f"{size:>4} tenants: one-tenant build {one[size]:6.2f}s (median of 3: "
+                f"{', '.join(f'{r:.2f}' for r in runs)}); full build of the last 10 tenants added "
+                f"{statistics.mean(added[-10:]):6.2f}s each",
+                flush=True,
+            )
         base = one[sizes[0]]
         print("\none-tenant build time, as a ratio to the", sizes[0], "tenant figure:")
         for size in sizes:
             print(f"  {size:>4} tenants: {one[size]:6.2f}s  ratio {one[size] / base:.2f}")
-        print(f"full build (land + dbt) of {sizes[-1]} tenants: {full_seconds:.0f}s, "
-              f"{full_seconds / sizes[-1]:.2f}s per tenant")
+        print(
+            f"full build (land + dbt) of {sizes[-1]} tenants: {full_seconds:.0f}s, "
+            f"{full_seconds / sizes[-1]:.2f}s per tenant"
+        )
 
 
 if __name__ == "__main__":

@@ -94,8 +94,10 @@ class AttributionSettings(BaseModel):
         min_length=1,
         description="ordered; the first match wins, no match is 'other'",
     )
-    source_platforms: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SOURCE_PLATFORMS),
-                                             description="utm_source of paid traffic -> ad connector")
+    source_platforms: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_SOURCE_PLATFORMS),
+        description="utm_source of paid traffic -> ad connector",
+    )
 
     @field_validator("source_platforms")
     @classmethod
@@ -103,7 +105,8 @@ class AttributionSettings(BaseModel):
         allowed = sorted(set(DEFAULT_SOURCE_PLATFORMS.values()))
         for source, platform in v.items():
             if platform not in allowed:
-                raise ValueError(f"source_platforms[{source!r}] = {platform!r} is no ad connector; "
-                                 f"allowed: {', '.join(allowed)}")
+                raise ValueError(
+                    f"source_platforms[{source!r}] = {platform!r} is no ad connector; "
+                    f"allowed: {', '.join(allowed)}"
+                )
         return {k.lower(): p for k, p in v.items()}
-

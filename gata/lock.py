@@ -29,7 +29,9 @@ from gata.settings import Paths
 
 
 @contextmanager
-def file_lock(path: Path, shared: bool = False, wait_seconds: float = 600.0, what: str = "pipeline") -> Iterator[None]:
+def file_lock(
+    path: Path, shared: bool = False, wait_seconds: float = 600.0, what: str = "pipeline"
+) -> Iterator[None]:
     """Hold an flock on ``path`` (shared or exclusive); a clear error after ``wait_seconds``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
@@ -43,7 +45,8 @@ def file_lock(path: Path, shared: bool = False, wait_seconds: float = 600.0, wha
                 if time.monotonic() >= deadline:
                     raise PipelineBusyError(
                         f"another GATA {what} holds {path} for over {wait_seconds:.0f}s; "
-                        "wait for it to finish (or remove a stale lock if no gata process runs)") from None
+                        "wait for it to finish (or remove a stale lock if no gata process runs)"
+                    ) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -54,8 +57,9 @@ def file_lock(path: Path, shared: bool = False, wait_seconds: float = 600.0, wha
 
 
 @contextmanager
-def pipeline_lock(paths: Paths, wait_seconds: float = 600.0, what: str = "pipeline",
-                  shared: bool = False) -> Iterator[None]:
+def pipeline_lock(
+    paths: Paths, wait_seconds: float = 600.0, what: str = "pipeline", shared: bool = False
+) -> Iterator[None]:
     """Exclusive: nothing else writes (onboarding). Shared: other tenant steps may run too."""
     paths.ensure()
     with file_lock(paths.lock_file, shared, wait_seconds, what):

@@ -66,14 +66,18 @@ DENSE = 0.99  # a column filled in at least this share of a load's rows is one t
 VARIANT = "__v_"  # dlt's suffix for a column whose values changed type (spend -> spend__v_text)
 
 
-def fill_rates(con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: Columns, load_id: str) -> dict[str, float]:
+def fill_rates(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: Columns, load_id: str
+) -> dict[str, float]:
     """Share of non-null values per column among the rows of one load (empty when it landed none)."""
     names = [c for c in columns if not c.startswith("_dlt")]
     if not names or "_dlt_load_id" not in columns:  # child tables carry no load id
         return {}
     counts = con.execute(
         f'select count(*), {", ".join(f"count({chr(34)}{c}{chr(34)})" for c in names)} from "{schema}"."{table}" '
-        "where _dlt_load_id = ?", [load_id]).fetchall()[0]
+        "where _dlt_load_id = ?",
+        [load_id],
+    ).fetchall()[0]
     total = counts[0]
     return {c: round(n / total, 4) for c, n in zip(names, counts[1:])} if total else {}
 
@@ -91,18 +95,40 @@ def check_fill(con: duckdb.DuckDBPyConnection, tenant: str, result: DnaCheck, fi
     row = con.execute(
         f"select fill_json from {REGISTRY_SCHEMA}.schema_dna_history where tenant_slug = ? and connector = ? "
         "and table_name = ? and fill_json is not null order by seen_at desc limit 1",
-        [tenant, result.connector, result.table]).fetchone()
+        [tenant, result.connector, result.table],
+    ).fetchone()
     previous = json.loads(row[0]) if row and row[0] else {}
     gone = sorted(c for c, rate in previous.items() if rate >= DENSE and fill.get(c, 0.0) == 0.0)
     result.removed = sorted(set(result.removed) | set(gone))
 
 
-def record(con: duckdb.DuckDBPyConnection, tenant: str, dataset: str, checks: list[DnaCheck], load_id: str,
-           fills: dict[str, dict[str, float]] | None = None) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection,
+    tenant: str,
+    dataset: str,
+    checks: list[DnaCheck],
+    load_id: str,
+    fills: dict[str, dict[str, float]] | None = None,
+) -> None:
     fills = fills or {}
     con.executemany(
         f"insert into {REGISTRY_SCHEMA}.schema_dna_history values (?,?,?,?,?,?,?,?,?,?,?,?, now(), ?)",
-        [(tenant, c.connector, dataset, c.table, c.dna, c.status, c.blueprint.dna if c.blueprint else None,
-          c.added, c.removed, c.retyped, json.dumps(c.columns, sort_keys=True), load_id,
-          json.dumps(fills[c.table], sort_keys=True) if fills.get(c.table) else None) for c in checks],
+        [
+            (
+                tenant,
+                c.connector,
+                dataset,
+                c.table,
+                c.dna,
+                c.status,
+                c.blueprint.dna if c.blueprint else None,
+                c.added,
+                c.removed,
+                c.retyped,
+                json.dumps(c.columns, sort_keys=True),
+                load_id,
+                json.dumps(fills[c.table], sort_keys=True) if fills.get(c.table) else None,
+            )
+            for c in checks
+        ],
     )

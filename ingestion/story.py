@@ -235,14 +235,24 @@ class TenantStory:
                 groups = []
                 for g in range(2):
                     gid = cid + 100 * (g + 1)
-                    ads = tuple(Ad(id=gid + a + 1, name=f"{theme}_ad_{g + 1}{'ab'[a]}", ad_group_id=gid, campaign_id=cid)
-                                for a in range(2))
-                    groups.append(AdGroup(id=gid, name=f"{theme}_{['broad', 'lookalike'][g]}", campaign_id=cid, ads=ads))
-                campaigns.append(Campaign(
-                    id=cid, name=f"{self.slug}_{theme}", status="PAUSED" if rng.random() < 0.2 else "ACTIVE",
-                    objective=rng.choice(["CONVERSIONS", "TRAFFIC", "AWARENESS"]),
-                    daily_budget_cents=rng.randrange(50, 500) * 100, created=date(2025, 1, 1) + timedelta(days=rng.randrange(300)),
-                    ad_groups=tuple(groups)))
+                    ads = tuple(
+                        Ad(id=gid + a + 1, name=f"{theme}_ad_{g + 1}{'ab'[a]}", ad_group_id=gid, campaign_id=cid)
+                        for a in range(2)
+                    )
+                    groups.append(
+                        AdGroup(id=gid, name=f"{theme}_{['broad', 'lookalike'][g]}", campaign_id=cid, ads=ads)
+                    )
+                campaigns.append(
+                    Campaign(
+                        id=cid,
+                        name=f"{self.slug}_{theme}",
+                        status="PAUSED" if rng.random() < 0.2 else "ACTIVE",
+                        objective=rng.choice(["CONVERSIONS", "TRAFFIC", "AWARENESS"]),
+                        daily_budget_cents=rng.randrange(50, 500) * 100,
+                        created=date(2025, 1, 1) + timedelta(days=rng.randrange(300)),
+                        ad_groups=tuple(groups),
+                    )
+                )
             out[connector] = campaigns
         return out
 
@@ -253,8 +263,15 @@ class TenantStory:
         out = []
         for i in range(n):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            out.append(Customer(id=5_000_000 + self.seed % 1000 * 10_000 + i, email=f"{first}.{last}{i}@example.com",
-                                first_name=first.title(), last_name=last.title(), country=weighted(rng, COUNTRIES)[0]))
+            out.append(
+                Customer(
+                    id=5_000_000 + self.seed % 1000 * 10_000 + i,
+                    email=f"{first}.{last}{i}@example.com",
+                    first_name=first.title(),
+                    last_name=last.title(),
+                    country=weighted(rng, COUNTRIES)[0],
+                )
+            )
         return out
 
     @cached_property
@@ -263,15 +280,24 @@ class TenantStory:
         out = []
         for i in range(24):
             name = f"{rng.choice(PRODUCT_ADJECTIVES)} {PRODUCT_NOUNS[i % len(PRODUCT_NOUNS)]}"
-            out.append(Product(id=800_000 + i * 7, title=name, sku=f"SKU-{self.seed % 1000:03d}-{i:04d}",
-                               price_cents=rng.randrange(9, 180) * 100 + rng.choice([0, 50, 99]),
-                               created=date(2024, 6, 1) + timedelta(days=rng.randrange(400))))
+            out.append(
+                Product(
+                    id=800_000 + i * 7,
+                    title=name,
+                    sku=f"SKU-{self.seed % 1000:03d}-{i:04d}",
+                    price_cents=rng.randrange(9, 180) * 100 + rng.choice([0, 50, 99]),
+                    created=date(2024, 6, 1) + timedelta(days=rng.randrange(400)),
+                )
+            )
         return out
 
     def _all_campaign_names(self) -> list[tuple[str, str, str]]:
         """(utm_source, utm_medium, utm_campaign) for the tenant's own ad platforms."""
-        return [(UTM_SOURCE[c], "cpc" if c != "linkedin_ads" else "paid_social", camp.name)
-                for c in self.ad_connectors for camp in self.campaigns(c)]
+        return [
+            (UTM_SOURCE[c], "cpc" if c != "linkedin_ads" else "paid_social", camp.name)
+            for c in self.ad_connectors
+            for camp in self.campaigns(c)
+        ]
 
     # ---- daily facts ----------------------------------------------------------------------
     def ad_days(self, connector: str, day: date) -> list[AdDay]:
@@ -288,11 +314,19 @@ class TenantStory:
                 clicks = int(impressions * rng.uniform(0.004, 0.035))
                 spend_cents = int(clicks * rng.uniform(25, 180)) + rng.randrange(0, 100)
                 conversions = int(clicks * rng.uniform(0.0, 0.08))
-                out.append(AdDay(ad=ad, day=day, impressions=impressions, clicks=clicks, spend_cents=spend_cents,
-                                 conversions=conversions,
-                                 conversion_value_cents=conversions * rng.randrange(3000, 15000),
-                                 reach=int(impressions * rng.uniform(0.6, 0.95)),
-                                 device=weighted(rng, DEVICES)[0]))
+                out.append(
+                    AdDay(
+                        ad=ad,
+                        day=day,
+                        impressions=impressions,
+                        clicks=clicks,
+                        spend_cents=spend_cents,
+                        conversions=conversions,
+                        conversion_value_cents=conversions * rng.randrange(3000, 15000),
+                        reach=int(impressions * rng.uniform(0.6, 0.95)),
+                        device=weighted(rng, DEVICES)[0],
+                    )
+                )
         return out
 
     def orders(self, day: date, store: str) -> list[Order]:
@@ -310,9 +344,13 @@ class TenantStory:
         for i in range(n):
             oid = 4_000_000_000 + name_slot(store) * 1_000_000_000 + day_no * 100_000 + i
             # a skewed choice makes some customers return again and again
-            cust = customers[min(len(customers) - 1, int(rng.paretovariate(1.2) * 3) - 3 + rng.randrange(len(customers)) // 4)]
-            items = tuple(LineItem(id=oid * 10 + k, product=rng.choice(self.products), quantity=rng.choice([1, 1, 1, 2, 3]))
-                          for k in range(rng.choice([1, 1, 2, 3])))
+            cust = customers[
+                min(len(customers) - 1, int(rng.paretovariate(1.2) * 3) - 3 + rng.randrange(len(customers)) // 4)
+            ]
+            items = tuple(
+                LineItem(id=oid * 10 + k, product=rng.choice(self.products), quantity=rng.choice([1, 1, 1, 2, 3]))
+                for k in range(rng.choice([1, 1, 2, 3]))
+            )
             subtotal = sum(li.total_cents for li in items)
             discount = subtotal // 10 if rng.random() < 0.2 else 0
             src: str | None
@@ -325,12 +363,23 @@ class TenantStory:
             else:
                 src = med = camp = None
             seconds = rng.randrange(6 * 3600, 23 * 3600)
-            out.append(Order(
-                id=oid, number=1000 + day_no * 100 + i, created_at=datetime.combine(day, datetime.min.time(), UTC) + timedelta(seconds=seconds),
-                customer=cust, line_items=items, discount_cents=discount, tax_cents=(subtotal - discount) * 8 // 100,
-                shipping_cents=0 if subtotal > 7500 else 599, financial_status=weighted(rng, FINANCIAL_STATUSES)[0],
-                charge_id=f"ch_{hashlib.md5(f'{self.seed}:{oid}'.encode()).hexdigest()[:24]}",
-                utm_source=src, utm_medium=med, utm_campaign=camp))
+            out.append(
+                Order(
+                    id=oid,
+                    number=1000 + day_no * 100 + i,
+                    created_at=datetime.combine(day, datetime.min.time(), UTC) + timedelta(seconds=seconds),
+                    customer=cust,
+                    line_items=items,
+                    discount_cents=discount,
+                    tax_cents=(subtotal - discount) * 8 // 100,
+                    shipping_cents=0 if subtotal > 7500 else 599,
+                    financial_status=weighted(rng, FINANCIAL_STATUSES)[0],
+                    charge_id=f"ch_{hashlib.md5(f'{self.seed}:{oid}'.encode()).hexdigest()[:24]}",
+                    utm_source=src,
+                    utm_medium=med,
+                    utm_campaign=camp,
+                )
+            )
         return sorted(out, key=lambda o: (o.created_at, o.id))
 
     def sessions(self, day: date) -> list[Session]:
@@ -358,25 +407,46 @@ class TenantStory:
                     src, med = rng.choice(ORGANIC_SOURCES)
                     camp = None
                 start = start_of_day + timedelta(seconds=rng.randrange(0, 22 * 3600))
-            pseudo = (f"{cust.id % 100000:05d}.{self.seed % 997}" if cust else
-                      f"{rng.randrange(10**9, 10**10)}.{rng.randrange(10**9, 10**10)}")
+            pseudo = (
+                f"{cust.id % 100000:05d}.{self.seed % 997}"
+                if cust
+                else f"{rng.randrange(10**9, 10**10)}.{rng.randrange(10**9, 10**10)}"
+            )
             depth = len(FUNNEL) if order else rng.choice([1, 1, 1, 2, 2, 3, 4])
             events, ts = [], start
             for step in range(depth):
                 name = FUNNEL[step] if order or step < len(FUNNEL) - 1 else "page_view"
-                page = {"page_view": "/", "view_item": f"/products/{rng.choice(self.products).sku.lower()}",
-                        "add_to_cart": "/cart", "begin_checkout": "/checkout", "purchase": "/checkout/thank-you"}[name]
+                page = {
+                    "page_view": "/",
+                    "view_item": f"/products/{rng.choice(self.products).sku.lower()}",
+                    "add_to_cart": "/cart",
+                    "begin_checkout": "/checkout",
+                    "purchase": "/checkout/thank-you",
+                }[name]
                 events.append(Event(name=name, ts=ts, page_path=page, order=order if name == "purchase" else None))
                 ts = ts + timedelta(seconds=rng.randrange(5, 600))
             if order:  # the purchase event lands when the order is created
-                events[-1] = Event(name="purchase", ts=max(order.created_at, events[-2].ts + timedelta(seconds=1)),
-                                   page_path="/checkout/thank-you", order=order)
-            sessions.append(Session(
-                id=int(start.timestamp()), user_pseudo_id=pseudo,
-                user_id=str(cust.id) if cust and (order or rng.random() < 0.5) else None, customer=cust, number=1,
-                source=src, medium=med, campaign=camp,
-                country=(cust.country if cust else weighted(rng, COUNTRIES)[0]), device=weighted(rng, DEVICES)[0],
-                events=tuple(events)))
+                events[-1] = Event(
+                    name="purchase",
+                    ts=max(order.created_at, events[-2].ts + timedelta(seconds=1)),
+                    page_path="/checkout/thank-you",
+                    order=order,
+                )
+            sessions.append(
+                Session(
+                    id=int(start.timestamp()),
+                    user_pseudo_id=pseudo,
+                    user_id=str(cust.id) if cust and (order or rng.random() < 0.5) else None,
+                    customer=cust,
+                    number=1,
+                    source=src,
+                    medium=med,
+                    campaign=camp,
+                    country=(cust.country if cust else weighted(rng, COUNTRIES)[0]),
+                    device=weighted(rng, DEVICES)[0],
+                    events=tuple(events),
+                )
+            )
         # a visitor's sessions the same day must be > 30 min apart to stay distinct sessions
         # under inactivity-based sessionization; drop the ones that would merge
         by_user: dict[str, list[Session]] = {}

@@ -38,5 +38,7 @@ def request_scope(fixed: Scope | None) -> Scope | None:
     if token is not None:
         claims = token.claims or {}
         admin = bool(claims.get("admin"))
-        return Scope(tenant=None if admin else claims.get("tenant"), admin=admin, via=f"token {claims.get('token_id')}")
+        return Scope(
+            tenant=None if admin else claims.get("tenant"), admin=admin, via=f"token {claims.get('token_id')}"
+        )
     return fixed

@@ -38,8 +38,10 @@ def chart_kind(requested: ChartKind, result: QueryResult) -> Literal["line", "ba
         raise ChartError("a chart needs a dimension or a time_grain to plot against: add dimensions "
                          "(e.g. ['source_platform']) or a time_grain, or set chart='none'.")
     if result.row_count > MAX_CHART_ROWS:
-        raise ChartError(f"{result.row_count} rows are too many to chart (max {MAX_CHART_ROWS}): use a coarser "
-                         "time_grain, filter, or set chart='none'.")
+        raise ChartError(
+            f"{result.row_count} rows are too many to chart (max {MAX_CHART_ROWS}): use a coarser "
+            "time_grain, filter, or set chart='none'."
+        )
     if requested == "auto":
         return "line" if any(c.type == "date" for c in dims) else "bar"
     return requested
@@ -62,21 +64,38 @@ def vega_lite(result: QueryResult, kind: Literal["line", "bar"], title: str) -> 
     date = next((c for c in dims if c.type == "date"), None)
     x = date if kind == "line" and date else dims[0]
     rest = [c for c in dims if c is not x]
-    x_enc: dict[str, Any] = {"field": x.name, "type": "temporal" if x.type == "date" else "nominal",
-                             "title": x.name}
+    x_enc: dict[str, Any] = {
+        "field": x.name,
+        "type": "temporal" if x.type == "date" else "nominal",
+        "title": x.name,
+    }
     if x.type != "date" and kind == "bar":
         x_enc["sort"] = "-y" if len(metrics) == 1 else None
 
     def layer(metric: Column) -> dict[str, Any]:
-        y: dict[str, Any] = {"field": metric.name, "type": "quantitative",
-                             "title": _axis_title(metric, formats.get(metric.name))}
+        y: dict[str, Any] = {
+            "field": metric.name,
+            "type": "quantitative",
+            "title": _axis_title(metric, formats.get(metric.name)),
+        }
         axis_format = _y_format(formats.get(metric.name))
         if axis_format:
             y["axis"] = {"format": axis_format}
-        encoding: dict[str, Any] = {"x": x_enc, "y": y,
-                                    "tooltip": [{"field": c.name, "type": "temporal" if c.type == "date" else
-                                                 "quantitative" if c.role == "metric" else "nominal"}
-                                                for c in result.columns]}
+        encoding: dict[str, Any] = {
+            "x": x_enc,
+            "y": y,
+            "tooltip": [
+                {
+                    "field": c.name,
+                    "type": "temporal"
+                    if c.type == "date"
+                    else "quantitative"
+                    if c.role == "metric"
+                    else "nominal",
+                }
+                for c in result.columns
+            ],
+        }
         if rest:
             encoding["color"] = {"field": rest[0].name, "type": "nominal", "title": rest[0].name}
             if kind == "bar":
@@ -86,8 +105,13 @@ def vega_lite(result: QueryResult, kind: Literal["line", "bar"], title: str) -> 
             mark["point"] = result.row_count <= 120
         return {"mark": mark, "encoding": encoding, "width": WIDTH, "height": HEIGHT}
 
-    spec: dict[str, Any] = {"$schema": VEGA_LITE_SCHEMA, "title": title, "data": {"values": result.rows},
-                            "config": {"font": "Liberation Sans"}, "background": "white"}
+    spec: dict[str, Any] = {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": title,
+        "data": {"values": result.rows},
+        "config": {"font": "Liberation Sans"},
+        "background": "white",
+    }
     if len(metrics) == 1:
         spec.update(layer(metrics[0]))
     else:

@@ -57,21 +57,41 @@ WAV_TINY = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA="
 # the SSE-polling scenario's client waits this long (ms) before reconnecting with Last-Event-ID
 RETRY_MS = 200
 
-TOOLS = ("test_simple_text", "test_image_content", "test_audio_content", "test_embedded_resource",
-         "test_multiple_content_types", "test_tool_with_logging", "test_tool_with_progress", "test_error_handling",
-         "test_sampling", "test_elicitation", "test_elicitation_sep1034_defaults", "test_elicitation_sep1330_enums",
-         "test_reconnection", "json_schema_2020_12_tool")
+TOOLS = (
+    "test_simple_text",
+    "test_image_content",
+    "test_audio_content",
+    "test_embedded_resource",
+    "test_multiple_content_types",
+    "test_tool_with_logging",
+    "test_tool_with_progress",
+    "test_error_handling",
+    "test_sampling",
+    "test_elicitation",
+    "test_elicitation_sep1034_defaults",
+    "test_elicitation_sep1330_enums",
+    "test_reconnection",
+    "json_schema_2020_12_tool",
+)
 RESOURCES = ("test://static-text", "test://static-binary", "test://watched-resource")
 TEMPLATES = ("test://template/{id}/data",)
-PROMPTS = ("test_simple_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource",
-           "test_prompt_with_image")
+PROMPTS = (
+    "test_simple_prompt",
+    "test_prompt_with_arguments",
+    "test_prompt_with_embedded_resource",
+    "test_prompt_with_image",
+)
 
 # advertised verbatim: the scenario checks that $schema, $defs and additionalProperties survive listing
 JSON_SCHEMA_2020_12 = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "$defs": {"address": {"type": "object", "properties": {"street": {"type": "string"},
-                                                          "city": {"type": "string"}}}},
+    "$defs": {
+        "address": {
+            "type": "object",
+            "properties": {"street": {"type": "string"}, "city": {"type": "string"}},
+        }
+    },
     "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
     "additionalProperties": False,
 }
@@ -82,8 +102,12 @@ DEFAULTS_SCHEMA = {
         "name": {"type": "string", "description": "User name", "default": "John Doe"},
         "age": {"type": "integer", "description": "User age", "default": 30},
         "score": {"type": "number", "description": "User score", "default": 95.5},
-        "status": {"type": "string", "description": "User status", "enum": ["active", "inactive", "pending"],
-                   "default": "active"},
+        "status": {
+            "type": "string",
+            "description": "User status",
+            "enum": ["active", "inactive", "pending"],
+            "default": "active",
+        },
         "verified": {"type": "boolean", "description": "Verification status", "default": True},
     },
     "required": [],
@@ -92,20 +116,46 @@ DEFAULTS_SCHEMA = {
 ENUMS_SCHEMA = {
     "type": "object",
     "properties": {
-        "untitledSingle": {"type": "string", "description": "Select one option",
-                           "enum": ["option1", "option2", "option3"]},
-        "titledSingle": {"type": "string", "description": "Select one option with titles",
-                         "oneOf": [{"const": "value1", "title": "First Option"},
-                                   {"const": "value2", "title": "Second Option"},
-                                   {"const": "value3", "title": "Third Option"}]},
-        "legacyEnum": {"type": "string", "description": "Select one option (legacy)", "enum": ["opt1", "opt2", "opt3"],
-                       "enumNames": ["Option One", "Option Two", "Option Three"]},
-        "untitledMulti": {"type": "array", "description": "Select multiple options", "minItems": 1, "maxItems": 3,
-                          "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
-        "titledMulti": {"type": "array", "description": "Select multiple options with titles", "minItems": 1,
-                        "maxItems": 3, "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
-                                                           {"const": "value2", "title": "Second Choice"},
-                                                           {"const": "value3", "title": "Third Choice"}]}},
+        "untitledSingle": {
+            "type": "string",
+            "description": "Select one option",
+            "enum": ["option1", "option2", "option3"],
+        },
+        "titledSingle": {
+            "type": "string",
+            "description": "Select one option with titles",
+            "oneOf": [
+                {"const": "value1", "title": "First Option"},
+                {"const": "value2", "title": "Second Option"},
+                {"const": "value3", "title": "Third Option"},
+            ],
+        },
+        "legacyEnum": {
+            "type": "string",
+            "description": "Select one option (legacy)",
+            "enum": ["opt1", "opt2", "opt3"],
+            "enumNames": ["Option One", "Option Two", "Option Three"],
+        },
+        "untitledMulti": {
+            "type": "array",
+            "description": "Select multiple options",
+            "minItems": 1,
+            "maxItems": 3,
+            "items": {"type": "string", "enum": ["option1", "option2", "option3"]},
+        },
+        "titledMulti": {
+            "type": "array",
+            "description": "Select multiple options with titles",
+            "minItems": 1,
+            "maxItems": 3,
+            "items": {
+                "anyOf": [
+                    {"const": "value1", "title": "First Choice"},
+                    {"const": "value2", "title": "Second Choice"},
+                    {"const": "value3", "title": "Third Choice"},
+                ]
+            },
+        },
     },
     "required": [],
 }
@@ -128,7 +178,9 @@ class MemoryEventStore(EventStore):
         self._events.append((stream_id, self._counter, message))
         return f"{stream_id}/{self._counter}"
 
-    async def replay_events_after(self, last_event_id: EventId, send_callback: EventCallback) -> StreamId | None:
+    async def replay_events_after(
+        self, last_event_id: EventId, send_callback: EventCallback
+    ) -> StreamId | None:
         stream_id, _, n = last_event_id.rpartition("/")
         if not stream_id or not n.isdigit():
             return None
@@ -168,21 +220,41 @@ def _install_tools(mcp: GataMCP) -> None:
 
     @mcp.tool(description="Conformance fixture: an embedded resource.", structured_output=False)
     def test_embedded_resource() -> CallToolResult:
-        return CallToolResult(content=[EmbeddedResource(type="resource", resource=TextResourceContents(
-            uri="test://embedded-resource", mime_type="text/plain", text="This is an embedded resource content."))])
+        return CallToolResult(
+            content=[
+                EmbeddedResource(
+                    type="resource",
+                    resource=TextResourceContents(
+                        uri="test://embedded-resource",
+                        mime_type="text/plain",
+                        text="This is an embedded resource content.",
+                    ),
+                )
+            ]
+        )
 
-    @mcp.tool(description="Conformance fixture: text, image and resource content together.",
-              structured_output=False)
+    @mcp.tool(
+        description="Conformance fixture: text, image and resource content together.", structured_output=False
+    )
     def test_multiple_content_types() -> CallToolResult:
-        return CallToolResult(content=[
-            _text("Multiple content types test:"),
-            ImageContent(type="image", data=PNG_1X1, mime_type="image/png"),
-            EmbeddedResource(type="resource", resource=TextResourceContents(
-                uri="test://mixed-content-resource", mime_type="application/json",
-                text=json.dumps({"test": "data", "value": 123}))),
-        ])
+        return CallToolResult(
+            content=[
+                _text("Multiple content types test:"),
+                ImageContent(type="image", data=PNG_1X1, mime_type="image/png"),
+                EmbeddedResource(
+                    type="resource",
+                    resource=TextResourceContents(
+                        uri="test://mixed-content-resource",
+                        mime_type="application/json",
+                        text=json.dumps({"test": "data", "value": 123}),
+                    ),
+                ),
+            ]
+        )
 
-    @mcp.tool(description="Conformance fixture: three log notifications while it runs.", structured_output=False)
+    @mcp.tool(
+        description="Conformance fixture: three log notifications while it runs.", structured_output=False
+    )
     async def test_tool_with_logging(ctx: Context[Any, Any]) -> CallToolResult:
         await _log(ctx, "Tool execution started")
         await asyncio.sleep(0.05)
@@ -205,54 +277,87 @@ def _install_tools(mcp: GataMCP) -> None:
         # a ToolError is the SDK's "tell the caller": its text reaches the client, as the scenario expects
         raise ToolError("This tool intentionally returns an error for testing")
 
-    @mcp.tool(description="Conformance fixture: asks the client's LLM (sampling/createMessage).",
-              structured_output=False)
+    @mcp.tool(
+        description="Conformance fixture: asks the client's LLM (sampling/createMessage).",
+        structured_output=False,
+    )
     async def test_sampling(prompt: str, ctx: Context[Any, Any]) -> CallToolResult:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MCPDeprecationWarning)
             result = await ctx.session.create_message(
-                [SamplingMessage(role="user", content=_text(prompt))], max_tokens=100,
-                related_request_id=ctx.request_context.request_id)
+                [SamplingMessage(role="user", content=_text(prompt))],
+                max_tokens=100,
+                related_request_id=ctx.request_context.request_id,
+            )
         content = result.content
         answer = content.text if isinstance(content, TextContent) else "No response"
         return CallToolResult(content=[_text(f"LLM response: {answer}")])
 
     async def elicit(ctx: Context[Any, Any], message: str, schema: dict[str, Any]) -> str:
-        result = await ctx.session.elicit_form(message, schema, related_request_id=ctx.request_context.request_id)
+        result = await ctx.session.elicit_form(
+            message, schema, related_request_id=ctx.request_context.request_id
+        )
         return f"action={result.action}, content={json.dumps(result.content or {})}"
 
     @mcp.tool(description="Conformance fixture: asks the user (elicitation/create).", structured_output=False)
     async def test_elicitation(message: str, ctx: Context[Any, Any]) -> CallToolResult:
-        schema = {"type": "object", "properties": {
-            "username": {"type": "string", "description": "User's response"},
-            "email": {"type": "string", "description": "User's email address"}}, "required": ["username", "email"]}
+        schema = {
+            "type": "object",
+            "properties": {
+                "username": {"type": "string", "description": "User's response"},
+                "email": {"type": "string", "description": "User's email address"},
+            },
+            "required": ["username", "email"],
+        }
         return CallToolResult(content=[_text("User response: " + await elicit(ctx, message, schema))])
 
-    @mcp.tool(description="Conformance fixture: elicitation with a default for every primitive type.",
-              structured_output=False)
+    @mcp.tool(
+        description="Conformance fixture: elicitation with a default for every primitive type.",
+        structured_output=False,
+    )
     async def test_elicitation_sep1034_defaults(ctx: Context[Any, Any]) -> CallToolResult:
         answer = await elicit(ctx, "Please review and update the form fields with defaults", DEFAULTS_SCHEMA)
         return CallToolResult(content=[_text("Elicitation completed: " + answer)])
 
-    @mcp.tool(description="Conformance fixture: elicitation with the five enum schema variants.",
-              structured_output=False)
+    @mcp.tool(
+        description="Conformance fixture: elicitation with the five enum schema variants.",
+        structured_output=False,
+    )
     async def test_elicitation_sep1330_enums(ctx: Context[Any, Any]) -> CallToolResult:
         answer = await elicit(ctx, "Please select options from the enum fields", ENUMS_SCHEMA)
         return CallToolResult(content=[_text("Elicitation completed: " + answer)])
 
-    @mcp.tool(description="Conformance fixture: closes its SSE stream mid-call; the answer arrives after the "
-                          "client reconnects with Last-Event-ID.", structured_output=False)
+    @mcp.tool(
+        description="Conformance fixture: closes its SSE stream mid-call; the answer arrives after the "
+        "client reconnects with Last-Event-ID.",
+        structured_output=False,
+    )
     async def test_reconnection(ctx: Context[Any, Any]) -> CallToolResult:
         await ctx.close_sse_stream()
         await asyncio.sleep(RETRY_MS / 1000 + 0.1)
-        return CallToolResult(content=[_text("Reconnection test completed successfully. If you received this, "
-                                             "the client properly reconnected after stream closure.")])
+        return CallToolResult(
+            content=[
+                _text(
+                    "Reconnection test completed successfully. If you received this, "
+                    "the client properly reconnected after stream closure."
+                )
+            ]
+        )
 
-    @mcp.tool(description="Conformance fixture: an input schema with JSON Schema 2020-12 keywords.",
-              structured_output=False)
-    def json_schema_2020_12_tool(name: str | None = None, address: dict[str, str] | None = None) -> CallToolResult:
-        return CallToolResult(content=[_text("JSON Schema 2020-12 tool called with: "
-                                             + json.dumps({"name": name, "address": address}))])
+    @mcp.tool(
+        description="Conformance fixture: an input schema with JSON Schema 2020-12 keywords.",
+        structured_output=False,
+    )
+    def json_schema_2020_12_tool(
+        name: str | None = None, address: dict[str, str] | None = None
+    ) -> CallToolResult:
+        return CallToolResult(
+            content=[
+                _text(
+                    "JSON Schema 2020-12 tool called with: " + json.dumps({"name": name, "address": address})
+                )
+            ]
+        )
 
     tool = mcp._tool_manager.get_tool("json_schema_2020_12_tool")
     assert tool is not None
@@ -260,32 +365,53 @@ def _install_tools(mcp: GataMCP) -> None:
 
 
 def _install_resources(mcp: GataMCP) -> None:
-    @mcp.resource("test://static-text", name="static-text", title="Static Text Resource",
-                  description="Conformance fixture: a static text resource.", mime_type="text/plain")
+    @mcp.resource(
+        "test://static-text",
+        name="static-text",
+        title="Static Text Resource",
+        description="Conformance fixture: a static text resource.",
+        mime_type="text/plain",
+    )
     def static_text() -> str:
         return "This is the content of the static text resource."
 
-    @mcp.resource("test://static-binary", name="static-binary", title="Static Binary Resource",
-                  description="Conformance fixture: a static binary resource (a PNG).", mime_type="image/png")
+    @mcp.resource(
+        "test://static-binary",
+        name="static-binary",
+        title="Static Binary Resource",
+        description="Conformance fixture: a static binary resource (a PNG).",
+        mime_type="image/png",
+    )
     def static_binary() -> bytes:
         return base64.b64decode(PNG_1X1)
 
-    @mcp.resource("test://template/{id}/data", name="template", title="Resource Template",
-                  description="Conformance fixture: a template with parameter substitution.",
-                  mime_type="application/json")
+    @mcp.resource(
+        "test://template/{id}/data",
+        name="template",
+        title="Resource Template",
+        description="Conformance fixture: a template with parameter substitution.",
+        mime_type="application/json",
+    )
     def template(id: str) -> str:
         return json.dumps({"id": id, "templateTest": True, "data": f"Data for ID: {id}"})
 
-    @mcp.resource("test://watched-resource", name="watched-resource", title="Watched Resource",
-                  description="Conformance fixture: a resource a client may subscribe to.", mime_type="text/plain")
+    @mcp.resource(
+        "test://watched-resource",
+        name="watched-resource",
+        title="Watched Resource",
+        description="Conformance fixture: a resource a client may subscribe to.",
+        mime_type="text/plain",
+    )
     def watched() -> str:
         return "Watched resource content"
 
     # GataMCP lists only the tenant's own documents; in this mode the fixtures are listed after them
     gata_listing = mcp.list_resources
-    fixtures = [Resource(uri="test://static-text", name="static-text", mime_type="text/plain"),
-                Resource(uri="test://static-binary", name="static-binary", mime_type="image/png"),
-                Resource(uri="test://watched-resource", name="watched-resource", mime_type="text/plain")]
+    fixtures = [
+        Resource(uri="test://static-text", name="static-text", mime_type="text/plain"),
+        Resource(uri="test://static-binary", name="static-binary", mime_type="image/png"),
+        Resource(uri="test://watched-resource", name="watched-resource", mime_type="text/plain"),
+    ]
 
     async def listing() -> list[Resource]:
         return [*await gata_listing(), *fixtures]
@@ -311,21 +437,35 @@ def _install_prompts(mcp: GataMCP) -> None:
     def test_simple_prompt() -> list[UserMessage]:
         return [UserMessage("This is a simple prompt for testing.")]
 
-    @mcp.prompt(title="Prompt With Arguments", description="Conformance fixture: a prompt with two arguments.")
+    @mcp.prompt(
+        title="Prompt With Arguments", description="Conformance fixture: a prompt with two arguments."
+    )
     def test_prompt_with_arguments(arg1: str, arg2: str) -> list[UserMessage]:
         return [UserMessage(f"Prompt with arguments: arg1='{arg1}', arg2='{arg2}'")]
 
-    @mcp.prompt(title="Prompt With Embedded Resource",
-                description="Conformance fixture: a prompt that embeds a resource.")
+    @mcp.prompt(
+        title="Prompt With Embedded Resource",
+        description="Conformance fixture: a prompt that embeds a resource.",
+    )
     def test_prompt_with_embedded_resource(resourceUri: str) -> list[UserMessage]:
-        return [UserMessage(EmbeddedResource(type="resource", resource=TextResourceContents(
-                    uri=resourceUri, mime_type="text/plain", text="Embedded resource content for testing."))),
-                UserMessage("Please process the embedded resource above.")]
+        return [
+            UserMessage(
+                EmbeddedResource(
+                    type="resource",
+                    resource=TextResourceContents(
+                        uri=resourceUri, mime_type="text/plain", text="Embedded resource content for testing."
+                    ),
+                )
+            ),
+            UserMessage("Please process the embedded resource above."),
+        ]
 
     @mcp.prompt(title="Prompt With Image", description="Conformance fixture: a prompt with an image.")
     def test_prompt_with_image() -> list[UserMessage]:
-        return [UserMessage(ImageContent(type="image", data=PNG_1X1, mime_type="image/png")),
-                UserMessage("Please analyze the image above.")]
+        return [
+            UserMessage(ImageContent(type="image", data=PNG_1X1, mime_type="image/png")),
+            UserMessage("Please analyze the image above."),
+        ]
 
 
 def install(mcp: GataMCP) -> None:
@@ -343,16 +483,27 @@ def main(argv: list[str] | None = None) -> int:
     from mcp_server.hosts import HostPolicy
     from mcp_server.server import build_server, http_app
 
-    parser = argparse.ArgumentParser(description="GATA's HTTP server with the MCP conformance suite's fixtures "
-                                                 "(a test aid for scripts/conformance.py; never for agents).")
+    parser = argparse.ArgumentParser(
+        description="GATA's HTTP server with the MCP conformance suite's fixtures "
+        "(a test aid for scripts/conformance.py; never for agents)."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
     mcp = build_server(get_paths().ensure(), http=True, host=args.host, port=args.port)
     install(mcp)
-    app = http_app(mcp, args.host, args.port, HostPolicy.build(args.host), event_store=MemoryEventStore(),
-                   retry_interval=RETRY_MS)
-    print(f"GATA with the conformance fixtures on http://{args.host}:{args.port}/mcp (test aid)", file=sys.stderr)
+    app = http_app(
+        mcp,
+        args.host,
+        args.port,
+        HostPolicy.build(args.host),
+        event_store=MemoryEventStore(),
+        retry_interval=RETRY_MS,
+    )
+    print(
+        f"GATA with the conformance fixtures on http://{args.host}:{args.port}/mcp (test aid)",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -202,8 +202,13 @@ class Watchdog:
 WATCHDOG = Watchdog()
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: float | Deadline,
-            stage: str = "the query") -> Execution:
+def execute(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    max_rows: int,
+    timeout_s: float | Deadline,
+    stage: str = "the query",
+) -> Execution:
     """Run ``sql`` (which should already limit itself to ``max_rows + 1``) on a fresh cursor, within
     ``timeout_s``: seconds for a one-off, or the request's Deadline (then it shares the request's budget)."""
     own = not isinstance(timeout_s, Deadline)
@@ -219,9 +224,12 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
             description = cur.description or []
         except duckdb.InterruptException:
             if budget.stopped_at is not None:  # operators see how quickly a stopped query really stops
-                log.warning("DuckDB stopped %s %.0f ms after the request was %s", stage,
-                            (time.monotonic() - budget.stopped_at) * 1000,
-                            "cancelled" if budget.cancelled else "past its deadline")
+                log.warning(
+                    "DuckDB stopped %s %.0f ms after the request was %s",
+                    stage,
+                    (time.monotonic() - budget.stopped_at) * 1000,
+                    "cancelled" if budget.cancelled else "past its deadline",
+                )
             raise budget.error(stage) from None
         finally:
             budget.detach(cur)
@@ -230,9 +238,13 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int, timeout_s: 
         if own:
             budget.close()
     types = [str(d[1]) for d in description]
-    return Execution(names=[d[0] for d in description], types=[column_type(t) for t in types],
-                     rows=json_rows(raw[:max_rows], types), truncated=len(raw) > max_rows,
-                     elapsed_ms=(time.perf_counter() - start) * 1000)
+    return Execution(
+        names=[d[0] for d in description],
+        types=[column_type(t) for t in types],
+        rows=json_rows(raw[:max_rows], types),
+        truncated=len(raw) > max_rows,
+        elapsed_ms=(time.perf_counter() - start) * 1000,
+    )
 
 
 def json_rows(raw: list[tuple[Any, ...]], types: list[str]) -> list[tuple[Value, ...]]:
@@ -251,11 +263,20 @@ def json_rows(raw: list[tuple[Any, ...]], types: list[str]) -> list[tuple[Value,
     return out
 
 
-_NATIVE = re.compile(r"^(VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$")
+_NATIVE = re.compile(
+    r"^(VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$"
+)
 
 
-def execute_cached(con: duckdb.DuckDBPyConnection, snapshot: str, tenant: str, sql: str, max_rows: int,
-                   deadline: Deadline | float, stage: str = "the query") -> Execution:
+def execute_cached(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: str,
+    tenant: str,
+    sql: str,
+    max_rows: int,
+    deadline: Deadline | float,
+    stage: str = "the query",
+) -> Execution:
     """``execute``, answered from the result cache when this tenant ran this SQL on this snapshot before.
 
     The key is a digest of (tenant, snapshot version, SQL, rows asked for): a new
@@ -283,4 +304,3 @@ def fit_rows(rows: list[dict[str, Value]], max_bytes: int) -> tuple[list[dict[st
         if total > max_bytes:
             return rows[:i], True
     return rows, False
-

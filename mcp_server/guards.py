@@ -101,4 +101,6 @@ def check_tables(sql: str, semantics: TenantSemantics) -> None:
     sql = _LITERAL_RE.sub("''", sql)  # filter values are data, not table references
     named = {a or c for a, _, c in _TABLE_RE.findall(sql)}
     if not named or not named <= allowed or re.search(r"\bplatform\.|\"platform\"\.", sql):
-        raise RuntimeError(f"compiled SQL touches tables outside tenant {semantics.tenant}: {sorted(named - allowed)}")
+        raise RuntimeError(
+            f"compiled SQL touches tables outside tenant {semantics.tenant}: {sorted(named - allowed)}"
+        )

@@ -31,7 +31,9 @@ from gata.errors import ConfigError
 
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 WILDCARD_BINDS = {"0.0.0.0", "::", "[::]", ""}
-_NAME_RE = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)$")
+_NAME_RE = re.compile(
+    r"^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)$"
+)
 _PORT_RE = re.compile(r"^[0-9]{1,5}$")
 ENV_HOSTS = "GATA_ALLOWED_HOSTS"
 ENV_ORIGINS = "GATA_ALLOWED_ORIGINS"
@@ -44,14 +46,16 @@ def split_host(value: str) -> tuple[str, str | None] | None:
         end = value.find("]")
         if end < 0:
             return None
-        name, rest = value[:end + 1], value[end + 1:]
+        name, rest = value[: end + 1], value[end + 1 :]
         if rest and not rest.startswith(":"):
             return None
         port = rest[1:] if rest else None
     else:
         name, _, port = value.partition(":")
         port = port if ":" in value else None
-    if not _NAME_RE.match(name) or (port is not None and not (_PORT_RE.match(port) and 0 < int(port) < 65536)):
+    if not _NAME_RE.match(name) or (
+        port is not None and not (_PORT_RE.match(port) and 0 < int(port) < 65536)
+    ):
         return None
     return name, port
 
@@ -69,8 +73,9 @@ class HostPolicy:
     origins: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def build(cls, bind: str = "127.0.0.1", allowed_hosts: Iterable[str] = (),
-              allowed_origins: Iterable[str] = ()) -> HostPolicy:
+    def build(
+        cls, bind: str = "127.0.0.1", allowed_hosts: Iterable[str] = (), allowed_origins: Iterable[str] = ()
+    ) -> HostPolicy:
         """The local names, the address we listen on (unless a wildcard), and the operator's additions."""
         hosts: set[tuple[str, str | None]] = {(name, None) for name in LOCAL_NAMES}
         if bind.strip().lower() not in WILDCARD_BINDS:
@@ -80,8 +85,10 @@ class HostPolicy:
         for entry in allowed_hosts:
             parsed = split_host(entry)
             if parsed is None or entry.strip() in ("", "*"):
-                raise ConfigError(f"--allowed-host {entry!r} is not a host name: give NAME (any port) or "
-                                  "NAME:PORT, e.g. gata.internal or gata.example.com:443")
+                raise ConfigError(
+                    f"--allowed-host {entry!r} is not a host name: give NAME (any port) or "
+                    "NAME:PORT, e.g. gata.internal or gata.example.com:443"
+                )
             hosts.add(parsed)
         return cls(hosts=frozenset(hosts), origins=frozenset(normal_origin(o) for o in allowed_origins))
 
@@ -110,10 +117,19 @@ def normal_origin(value: str) -> str:
     """``scheme://host[:port]`` in lower case, without a trailing slash; ConfigError when it is not one."""
     raw = value.strip().lower().rstrip("/")
     parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query or parts.fragment \
-            or "@" in parts.netloc or split_host(parts.netloc) is None:
-        raise ConfigError(f"--allowed-origin {value!r} is not an origin: give scheme://host[:port], "
-                          "e.g. https://bi.example.com")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or split_host(parts.netloc) is None
+    ):
+        raise ConfigError(
+            f"--allowed-origin {value!r} is not an origin: give scheme://host[:port], "
+            "e.g. https://bi.example.com"
+        )
     return raw
 
 
@@ -135,21 +151,36 @@ class HostCheckMiddleware:
             return
         headers = Headers(scope=scope)
         if not self.policy.host_ok(headers.get("host")):
-            await _refuse(send, 421, "Misdirected Request",
-                          "this server does not answer for the host this request was sent to (DNS-rebinding "
-                          "protection); an operator can allow the name with `gata serve --allowed-host NAME`.")
+            await _refuse(
+                send,
+                421,
+                "Misdirected Request",
+                "this server does not answer for the host this request was sent to (DNS-rebinding "
+                "protection); an operator can allow the name with `gata serve --allowed-host NAME`.",
+            )
             return
         if not self.policy.origin_ok(headers.get("origin")):
-            await _refuse(send, 403, "Forbidden",
-                          "requests from this browser origin are refused (DNS-rebinding protection); an "
-                          "operator can allow it with `gata serve --allowed-origin scheme://host[:port]`.")
+            await _refuse(
+                send,
+                403,
+                "Forbidden",
+                "requests from this browser origin are refused (DNS-rebinding protection); an "
+                "operator can allow it with `gata serve --allowed-origin scheme://host[:port]`.",
+            )
             return
         await self.app(scope, receive, send)
 
 
 async def _refuse(send: Send, status: int, title: str, detail: str) -> None:
     body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/problem+json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

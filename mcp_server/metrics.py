@@ -96,10 +96,14 @@ class CacheCollector(Collector):
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         stats = cache.stats()
-        lookups = CounterMetricFamily("gata_cache_requests", "Cache lookups by cache and result (hit or miss).",
-                                      labels=["cache", "result"])
-        evictions = CounterMetricFamily("gata_cache_evictions", "Entries evicted to stay within the byte budget.",
-                                        labels=["cache"])
+        lookups = CounterMetricFamily(
+            "gata_cache_requests",
+            "Cache lookups by cache and result (hit or miss).",
+            labels=["cache", "result"],
+        )
+        evictions = CounterMetricFamily(
+            "gata_cache_evictions", "Entries evicted to stay within the byte budget.", labels=["cache"]
+        )
         size = GaugeMetricFamily("gata_cache_bytes", "Bytes held by each cache.", labels=["cache"])
         entries = GaugeMetricFamily("gata_cache_entries", "Entries held by each cache.", labels=["cache"])
         for name, s in sorted(stats.items()):
@@ -116,12 +120,22 @@ class ServerMetrics:
 
     def __init__(self, state: CurrentState) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter("gata_requests", "Tool calls by tool, tenant scope, API (mcp or rest) and outcome.",
-                                ["tool", "tenant", "api", "outcome"], registry=self.registry)
-        self.latency = Histogram("gata_request_duration_seconds", "Tool call latency, by tool, tenant and API.",
-                                 ["tool", "tenant", "api"], buckets=BUCKETS, registry=self.registry)
-        self.errors = Counter("gata_errors", "Failed tool calls by tool and kind.", ["tool", "kind"],
-                              registry=self.registry)
+        self.requests = Counter(
+            "gata_requests",
+            "Tool calls by tool, tenant scope, API (mcp or rest) and outcome.",
+            ["tool", "tenant", "api", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "gata_request_duration_seconds",
+            "Tool call latency, by tool, tenant and API.",
+            ["tool", "tenant", "api"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "gata_errors", "Failed tool calls by tool and kind.", ["tool", "kind"], registry=self.registry
+        )
         self.registry.register(BuildStatusCollector(state))
         self.registry.register(CacheCollector())
 

@@ -23,7 +23,8 @@ class SnapshotInfo(BaseModel):
 
 class Freshness(BaseModel):
     last_load_at: datetime | None = Field(
-        description="When the tenant's newest successful source landing finished (UTC); null if never loaded.")
+        description="When the tenant's newest successful source landing finished (UTC); null if never loaded."
+    )
     snapshot: SnapshotInfo
 
 
@@ -43,8 +44,12 @@ class DimensionInfo(BaseModel):
     description: str
     distinct_values: int | None = Field(default=None, description="How many distinct values it has.")
     values: list[str] | None = Field(
-        default=None, description="All its values when there are at most 12; otherwise call get_dimension_values.")
-    grains: list[str] | None = Field(default=None, description="For date: the time_grain values query accepts.")
+        default=None,
+        description="All its values when there are at most 12; otherwise call get_dimension_values.",
+    )
+    grains: list[str] | None = Field(
+        default=None, description="For date: the time_grain values query accepts."
+    )
 
 
 class Coverage(BaseModel):
@@ -55,12 +60,18 @@ class Coverage(BaseModel):
 class AttributionInfo(BaseModel):
     default_model: str = Field(description="The model query uses when attribution_model is left out.")
     models: dict[str, str] = Field(description="query(attribution_model=...) values, with what each credits.")
-    lookback_days: int = Field(description="Sessions up to this many days before an order are its touchpoints.")
+    lookback_days: int = Field(
+        description="Sessions up to this many days before an order are its touchpoints."
+    )
 
 
 def attribution_catalog(config: dict[str, Any]) -> AttributionInfo | None:
     info = config.get("attribution")
-    return AttributionInfo(**{k: info[k] for k in ("default_model", "models", "lookback_days")}) if info else None
+    return (
+        AttributionInfo(**{k: info[k] for k in ("default_model", "models", "lookback_days")})
+        if info
+        else None
+    )
 
 
 class MetricCatalog(BaseModel):
@@ -74,8 +85,10 @@ class MetricCatalog(BaseModel):
     snapshot: SnapshotInfo
     note: str | None = Field(default=None, description="How the list was narrowed, if it was.")
     attribution: AttributionInfo | None = Field(
-        default=None, description="Attribution models for metrics answered by channel; null when the tenant has no "
-                                  "analytics and ecommerce source to attribute with.")
+        default=None,
+        description="Attribution models for metrics answered by channel; null when the tenant has no "
+        "analytics and ecommerce source to attribute with.",
+    )
 
 
 # ---- get_dimension_values ----------------------------------------------------------------------------
@@ -90,7 +103,9 @@ class DimensionValues(BaseModel):
     counted_in: str = Field(description="Which table the counts are rows of.")
     search: str | None = Field(description="The case-insensitive fragment the values were narrowed by.")
     values: list[DimensionValue] = Field(description="Most frequent first.")
-    truncated: bool = Field(description="True when more values matched than were returned: raise limit or search.")
+    truncated: bool = Field(
+        description="True when more values matched than were returned: raise limit or search."
+    )
     sql: str = Field(description="The compiled SQL, for transparency.")
     snapshot: SnapshotInfo
 
@@ -101,12 +116,16 @@ class Column(BaseModel):
     role: Literal["dimension", "metric"]
     type: ColumnType
     unit: str | None = Field(default=None, description="Currency code of money metrics.")
-    format: str | None = Field(default=None, description="Metrics: currency, integer, number, ratio or percent.")
+    format: str | None = Field(
+        default=None, description="Metrics: currency, integer, number, ratio or percent."
+    )
 
 
 class Chart(BaseModel):
     kind: Literal["line", "bar"] = Field(description="line for a time series, bar for categories.")
-    vega_lite: dict[str, Any] = Field(description="Vega-Lite v5 spec of the chart; its data.values are the rows.")
+    vega_lite: dict[str, Any] = Field(
+        description="Vega-Lite v5 spec of the chart; its data.values are the rows."
+    )
     image: str = Field(description="Where the rendered PNG is.")
 
 
@@ -114,22 +133,32 @@ class QueryResult(BaseModel):
     tenant: str
     columns: list[Column] = Field(description="Output columns in order, with types.")
     # cells are typed by `columns`; an untyped cell keeps the schema cheap for clients that validate results
-    rows: Annotated[list[dict[str, Any]], WithJsonSchema({"type": "array", "items": {"type": "object"}})] = Field(
-        description="One object per row, keyed by column name: strings, numbers, booleans or null, as `columns` "
-                    "says. Dates are YYYY-MM-DD (the first day of the "
-                    "period with a time_grain); money is in the tenant's currency; ratios are null when the "
-                    "denominator is zero.")
+    rows: Annotated[list[dict[str, Any]], WithJsonSchema({"type": "array", "items": {"type": "object"}})] = (
+        Field(
+            description="One object per row, keyed by column name: strings, numbers, booleans or null, as `columns` "
+            "says. Dates are YYYY-MM-DD (the first day of the "
+            "period with a time_grain); money is in the tenant's currency; ratios are null when the "
+            "denominator is zero."
+        )
+    )
     row_count: int = Field(description="Rows returned.")
     truncated: bool = Field(description="True when more rows existed than were returned.")
-    truncated_reason: str | None = Field(default=None, description="Why rows were cut (limit or response size).")
+    truncated_reason: str | None = Field(
+        default=None, description="Why rows were cut (limit or response size)."
+    )
     limit: int = Field(description="The row limit applied.")
-    empty_reason: str | None = Field(default=None,
-                                     description="When nothing matched: which filter emptied the result.")
-    notes: list[str] = Field(default_factory=list, description="Adjustments made to the request (e.g. a clamped limit).")
+    empty_reason: str | None = Field(
+        default=None, description="When nothing matched: which filter emptied the result."
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="Adjustments made to the request (e.g. a clamped limit)."
+    )
     sql: str = Field(description="The compiled SQL that ran (read-only), for transparency.")
     freshness: Freshness
     chart: Chart | None = Field(default=None, description="With chart='auto'|'line'|'bar': the chart's spec.")
-    _png: bytes | None = PrivateAttr(default=None)  # the rendered chart, sent as an image block, never as JSON
+    _png: bytes | None = PrivateAttr(
+        default=None
+    )  # the rendered chart, sent as an image block, never as JSON
 
     @property
     def png(self) -> bytes | None:
@@ -144,5 +173,6 @@ class QueryResult(BaseModel):
 # ---- pipeline_health ---------------------------------------------------------------------------------
 class PipelineHealth(BaseModel):
     reports: list[HealthReport] = Field(
-        description="One report per tenant: the caller's tenant, or every tenant for an admin who names none.")
+        description="One report per tenant: the caller's tenant, or every tenant for an admin who names none."
+    )
     snapshot: SnapshotInfo

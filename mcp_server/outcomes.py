@@ -55,7 +55,9 @@ def classify(exc: BaseException) -> Outcome:
         return UNAVAILABLE
     if any(isinstance(e, ValidationError) for e in chain):
         return UNPROCESSABLE
-    if type(exc).__name__ == "UnexpectedToolError" or not any(isinstance(e, ToolError | GataError) for e in chain):
+    if type(exc).__name__ == "UnexpectedToolError" or not any(
+        isinstance(e, ToolError | GataError) for e in chain
+    ):
         return INTERNAL
     if "internal error" in str(exc):  # tools.guarded's wrapper of an unexpected exception
         return INTERNAL

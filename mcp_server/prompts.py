@@ -103,12 +103,16 @@ def weekly_channel_review_text(config: dict[str, Any], weeks: int, platform: str
         blended = {"metrics": ["revenue", "spend", "roas"], "time_grain": "week",
                    "date_range": args["date_range"]}
         steps.append(f"2. Call {_call('query', blended)} for the blended return on ad spend.")
-    steps.append(f"{len(steps) + 1}. Summarise week over week for each platform: spend, CTR, CPC and CPA trends, "
-                 "the best and the worst platform by CPA, and anything unusual. Quote the numbers, state the "
-                 f"currency ({config.get('currency')}), and say how fresh the data is (the result's freshness).")
+    steps.append(
+        f"{len(steps) + 1}. Summarise week over week for each platform: spend, CTR, CPC and CPA trends, "
+        "the best and the worst platform by CPA, and anything unusual. Quote the numbers, state the "
+        f"currency ({config.get('currency')}), and say how fresh the data is (the result's freshness)."
+    )
     focus = f" on {platform}" if platform else " by platform"
-    return (f"Review the paid channel performance of {config.get('name')}{focus} for the {weeks} week(s) "
-            f"{start} to {end}.\n\n" + "\n".join(steps))
+    return (
+        f"Review the paid channel performance of {config.get('name')}{focus} for the {weeks} week(s) "
+        f"{start} to {end}.\n\n" + "\n".join(steps)
+    )
 
 
 def campaign_review_text(config: dict[str, Any], campaign: str, weeks: int) -> str:
@@ -117,20 +121,28 @@ def campaign_review_text(config: dict[str, Any], campaign: str, weeks: int) -> s
     metrics = [m for m in PAID if m in config["metrics"]]
     if "campaign_name" not in config["dimensions"] or not metrics:
         return f"{config.get('name')} has no campaigns to review."
-    args = {"metrics": metrics, "dimensions": ["source_platform"], "time_grain": "week",
-            "filters": [{"field": "campaign_name", "operator": "=", "value": campaign}],
-            "date_range": {"start": start.isoformat(), "end": end.isoformat()}}
-    return (f"Review campaign {campaign!r} of {config.get('name')} over {start} to {end}.\n\n"
-            f"1. If unsure of the exact name, call {_call('get_dimension_values', {'dimension': 'campaign_name', 'search': campaign})}.\n"
-            f"2. Call {_call('query', args)}.\n"
-            "3. Compare its CPA and CTR with the account's (the same query without the campaign filter) and "
-            "recommend whether to scale, keep or pause it, with the numbers that justify it.")
+    args = {
+        "metrics": metrics,
+        "dimensions": ["source_platform"],
+        "time_grain": "week",
+        "filters": [{"field": "campaign_name", "operator": "=", "value": campaign}],
+        "date_range": {"start": start.isoformat(), "end": end.isoformat()},
+    }
+    return (
+        f"Review campaign {campaign!r} of {config.get('name')} over {start} to {end}.\n\n"
+        "1. If unsure of the exact name, call "
+        f"{_call('get_dimension_values', {'dimension': 'campaign_name', 'search': campaign})}.\n"
+        f"2. Call {_call('query', args)}.\n"
+        "3. Compare its CPA and CTR with the account's (the same query without the campaign filter) and "
+        "recommend whether to scale, keep or pause it, with the numbers that justify it."
+    )
 
 
 def register(mcp: MCPServer[Any]) -> None:
     @mcp.prompt(title="Weekly channel review")
-    def weekly_channel_review(ctx: Context[Any, Any], weeks: int = 4, platform: str | None = None,
-                              tenant: str | None = None) -> str:
+    def weekly_channel_review(
+        ctx: Context[Any, Any], weeks: int = 4, platform: str | None = None, tenant: str | None = None
+    ) -> str:
         """Weekly paid-channel performance review: spend, CTR, CPC and CPA by platform and week (admins name
         the tenant)."""
         return weekly_channel_review_text(_config(state_of(ctx), tenant), weeks, platform)
@@ -141,8 +153,11 @@ def register(mcp: MCPServer[Any]) -> None:
         return campaign_review_text(_config(state_of(ctx), tenant), campaign, weeks)
 
     @mcp.completion()  # type: ignore[no-untyped-call, untyped-decorator]  # the SDK leaves this decorator unannotated
-    async def complete(ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
-                       context: CompletionContext | None) -> Completion | None:
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
         if len(argument.value or "") > MAX_PROMPT_ARGUMENT:
             return Completion(values=[], total=0, has_more=False)  # nothing can start with that
         typed = (argument.value or "").lower()
@@ -158,8 +173,12 @@ def register(mcp: MCPServer[Any]) -> None:
             if scope is None:
                 return None
             try:
-                args = DimensionValuesArgs(dimension=dimension, search=typed or None, limit=MAX_COMPLETIONS,
-                                           tenant=given.get("tenant"))
+                args = DimensionValuesArgs(
+                    dimension=dimension,
+                    search=typed or None,
+                    limit=MAX_COMPLETIONS,
+                    tenant=given.get("tenant"),
+                )
                 result = await anyio.to_thread.run_sync(lambda: dimension_values(state, scope, args))
             except Exception:  # noqa: BLE001 - completion is a convenience: no suggestions rather than an error
                 return None

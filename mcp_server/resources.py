@@ -60,8 +60,10 @@ def catalog_markdown(config: dict[str, Any]) -> str:
         lines += [f"Data covers {min(c['date_min'] for c in cov)} to {max(c['date_max'] for c in cov)}.", ""]
     lines += ["## Metrics", "", "| metric | meaning | unit | group by |", "|---|---|---|---|"]
     for name, spec in sorted(config["metrics"].items()):
-        lines.append(f"| `{name}` | {spec.get('description', '')} | {spec.get('unit') or spec.get('format', '')} "
-                     f"| {', '.join(spec.get('dimensions', []))} |")
+        lines.append(
+            f"| `{name}` | {spec.get('description', '')} | {spec.get('unit') or spec.get('format', '')} "
+            f"| {', '.join(spec.get('dimensions', []))} |"
+        )
     lines += ["", "## Dimensions", "", "| dimension | meaning | values |", "|---|---|---|"]
     for name, spec in sorted(config["dimensions"].items()):
         values = spec.get("grains") or spec.get("values") or []
@@ -73,12 +75,20 @@ def catalog_markdown(config: dict[str, Any]) -> str:
 
 
 def register(mcp: MCPServer[Any]) -> None:
-    @mcp.resource(MODEL_URI, name="semantic-model", mime_type="application/yaml",
-                  description="A tenant's governed semantic model (generated YAML).")
+    @mcp.resource(
+        MODEL_URI,
+        name="semantic-model",
+        mime_type="application/yaml",
+        description="A tenant's governed semantic model (generated YAML).",
+    )
     def semantic_model(tenant: str, ctx: Context[Any, Any]) -> str:
         return _config(state_of(ctx), tenant)[1]
 
-    @mcp.resource(METRICS_URI, name="metric-catalog", mime_type="text/markdown",
-                  description="A tenant's metric catalog: metrics, dimensions, values, coverage (Markdown).")
+    @mcp.resource(
+        METRICS_URI,
+        name="metric-catalog",
+        mime_type="text/markdown",
+        description="A tenant's metric catalog: metrics, dimensions, values, coverage (Markdown).",
+    )
     def metric_catalog(tenant: str, ctx: Context[Any, Any]) -> str:
         return catalog_markdown(_config(state_of(ctx), tenant)[0])

@@ -73,14 +73,22 @@ ENDPOINTS = (
 
 def problem(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
     """An RFC 9457 problem document."""
-    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                        status_code=status, media_type=PROBLEM, headers=headers or None)
+    return JSONResponse(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        status_code=status,
+        media_type=PROBLEM,
+        headers=headers or None,
+    )
 
 
 def unauthorized() -> JSONResponse:
-    return problem(401, "Unauthorized", "send a valid bearer token: 'Authorization: Bearer <token>' "
-                   "(create one with `gata token create --tenant SLUG`).",
-                   **{"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return problem(
+        401,
+        "Unauthorized",
+        "send a valid bearer token: 'Authorization: Bearer <token>' "
+        "(create one with `gata token create --tenant SLUG`).",
+        **{"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
 
 
 def authenticated(request: Request) -> bool:
@@ -107,7 +115,11 @@ class RestMirror:
 
     def _handler(self, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
         async def handle(request: Request) -> Response:
-            args = await _json_body(request) if endpoint.method == "POST" else _query_args(request, endpoint.spec)
+            args = (
+                await _json_body(request)
+                if endpoint.method == "POST"
+                else _query_args(request, endpoint.spec)
+            )
             if isinstance(args, dict) and endpoint.path_argument is not None:
                 param, argument = endpoint.path_argument
                 args[argument] = request.path_params[param]
@@ -135,9 +147,13 @@ class RestMirror:
         if endpoint.png and "image/png" in request.headers.get("accept", ""):
             png = next((c for c in result.content if isinstance(c, ImageContent)), None)
             if png is None:
-                return problem(406, "Not Acceptable", "this answer has no chart: ask with \"chart\": \"auto\" "
-                               "(or 'line' or 'bar') and group by a dimension or a time_grain, or accept "
-                               "application/json.")
+                return problem(
+                    406,
+                    "Not Acceptable",
+                    'this answer has no chart: ask with "chart": "auto" '
+                    "(or 'line' or 'bar') and group by a dimension or a time_grain, or accept "
+                    "application/json.",
+                )
             return Response(base64.b64decode(png.data), media_type="image/png")
         return JSONResponse(result.structured_content)
 
@@ -168,8 +184,12 @@ async def _json_body(request: Request) -> dict[str, Any] | Response:
     try:
         data = json.loads(body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        return problem(400, "Bad Request", "the body is not JSON: send a JSON object with "
-                       "'Content-Type: application/json' (see /api/v1/openapi.json).")
+        return problem(
+            400,
+            "Bad Request",
+            "the body is not JSON: send a JSON object with "
+            "'Content-Type: application/json' (see /api/v1/openapi.json).",
+        )
     if not isinstance(data, dict):
         return problem(400, "Bad Request", "the body must be a JSON object of the tool's arguments.")
     return data
@@ -178,9 +198,14 @@ async def _json_body(request: Request) -> dict[str, Any] | Response:
 # ---- OpenAPI -----------------------------------------------------------------------------------------------
 REF = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {
-    "type": "object", "description": "RFC 9457 problem details; `detail` is the message an agent would read.",
-    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                   "detail": {"type": "string"}},
+    "type": "object",
+    "description": "RFC 9457 problem details; `detail` is the message an agent would read.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
     "required": ["type", "title", "status", "detail"],
 }
 ERRORS = {
@@ -207,17 +232,28 @@ def openapi_document(version: str) -> dict[str, Any]:
         body = refs[(e.spec.input, "validation")]
         inputs = schemas[body["$ref"].rsplit("/", 1)[1]]
         paths.setdefault(PREFIX + e.path, {})[e.method.lower()] = _operation(
-            e, inputs, refs[(e.spec.output, "serialization")])
+            e, inputs, refs[(e.spec.output, "serialization")]
+        )
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {"title": "GATA REST API", "version": version,
-                 "description": "The REST mirror of GATA's MCP tools: same tokens, same tenant scoping, same "
-                                "answers and messages. Errors are RFC 9457 problem documents."},
+        "info": {
+            "title": "GATA REST API",
+            "version": version,
+            "description": "The REST mirror of GATA's MCP tools: same tokens, same tenant scoping, same "
+            "answers and messages. Errors are RFC 9457 problem documents.",
+        },
         "paths": paths,
-        "components": {"schemas": schemas,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                                      "description": "A token from `gata token create`."}}},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from `gata token create`.",
+                }
+            },
+        },
     }
 
 
@@ -229,9 +265,17 @@ def _operation(e: Endpoint, inputs: dict[str, Any], output: dict[str, Any]) -> d
         ok["image/png"] = {"schema": {"type": "string", "contentMediaType": "image/png"}}
     responses: dict[str, Any] = {"200": {"description": "The tool's structured result.", "content": ok}}
     for code, text in ERRORS.items():
-        responses[code] = {"description": text, "content": {PROBLEM: {"schema": {"$ref": REF.format(model="Problem")}}}}
-    op: dict[str, Any] = {"operationId": e.tool, "summary": e.spec.title, "description": e.spec.description,
-                          "responses": responses, "security": [{"bearer": []}]}
+        responses[code] = {
+            "description": text,
+            "content": {PROBLEM: {"schema": {"$ref": REF.format(model="Problem")}}},
+        }
+    op: dict[str, Any] = {
+        "operationId": e.tool,
+        "summary": e.spec.title,
+        "description": e.spec.description,
+        "responses": responses,
+        "security": [{"bearer": []}],
+    }
     if e.method == "POST":
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": inputs}}}
         return op
@@ -241,8 +285,14 @@ def _operation(e: Endpoint, inputs: dict[str, Any], output: dict[str, Any]) -> d
         where, shown = "query", name
         if e.path_argument is not None and name == e.path_argument[1]:
             where, shown = "path", e.path_argument[0]
-        params.append({"name": shown, "in": where, "required": where == "path" or name in required,
-                       "schema": schema, **({"description": schema["description"]} if "description" in schema
-                                            else {})})
+        params.append(
+            {
+                "name": shown,
+                "in": where,
+                "required": where == "path" or name in required,
+                "schema": schema,
+                **({"description": schema["description"]} if "description" in schema else {}),
+            }
+        )
     op["parameters"] = params
     return op

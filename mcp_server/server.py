@@ -137,16 +137,20 @@ class GataMCP(MCPServer[ServerState], StateHolder):
         start = time.perf_counter()
         outcome = "ok"
         try:
-            return await self._answer(name, arguments, context or Context(mcp_server=self, subscriptions=self._subscriptions), scope)
+            return await self._answer(
+                name, arguments, context or Context(mcp_server=self, subscriptions=self._subscriptions), scope
+            )
         except Exception as exc:
             outcome = classify(exc).kind
             raise
         finally:
-            self.metrics.observe(name if name in tools.BY_NAME else "unknown", who, outcome,
-                                 time.perf_counter() - start)
+            self.metrics.observe(
+                name if name in tools.BY_NAME else "unknown", who, outcome, time.perf_counter() - start
+            )
 
-    async def _answer(self, name: str, arguments: dict[str, Any], context: Context[ServerState, Any],
-                      scope: Scope | None) -> CallToolResult:
+    async def _answer(
+        self, name: str, arguments: dict[str, Any], context: Context[ServerState, Any], scope: Scope | None
+    ) -> CallToolResult:
         tool = self._tool_manager.get_tool(name)
         if tool is None:
             raise ToolError(f"Unknown tool: {name}")
@@ -171,8 +175,12 @@ class GataMCP(MCPServer[ServerState], StateHolder):
             result.content.append(Image(data=answer.png, format="png").to_image_content())
         return result
 
-    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
-                         context: Context[ServerState, Any] | None = None) -> GetPromptResult | InputRequiredResult:
+    async def get_prompt(
+        self,
+        name: str,
+        arguments: dict[str, Any] | None = None,
+        context: Context[ServerState, Any] | None = None,
+    ) -> GetPromptResult | InputRequiredResult:
         """The SDK's rendering, with the reason a prompt cannot render (and bounded arguments)."""
         prompts.check_arguments(name, arguments)
         try:
@@ -183,8 +191,15 @@ class GataMCP(MCPServer[ServerState], StateHolder):
             raise prompts.render_error(name, exc) from exc
 
 
-def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False, host: str = "127.0.0.1",
-                 port: int = 8765, config: ServerConfig | None = None) -> GataMCP:
+def build_server(
+    paths: Paths,
+    scope: Scope | None = None,
+    *,
+    http: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    config: ServerConfig | None = None,
+) -> GataMCP:
     """The MCP server. Over stdio pass the fixed ``scope``; over HTTP (``http=True``) tokens decide it."""
     if http and scope is not None:
         raise ValueError("over HTTP the bearer token decides the scope; --tenant/--admin apply to stdio only")
@@ -193,10 +208,22 @@ def build_server(paths: Paths, scope: Scope | None = None, *, http: bool = False
     auth: dict[str, Any] = {}
     if http:
         base = f"http://{_host_for_url(host)}:{port}"
-        auth = {"token_verifier": GataTokenVerifier(TokenStore(paths.tokens_file)),
-                "auth": AuthSettings(issuer_url=base, resource_server_url=None)}
-    mcp = GataMCP(paths, scope, config or ServerConfig(), name="gata", title="GATA governed marketing analytics",
-                  instructions=INSTRUCTIONS, version=_version(), log_level="WARNING", tools=tools.build(), **auth)
+        auth = {
+            "token_verifier": GataTokenVerifier(TokenStore(paths.tokens_file)),
+            "auth": AuthSettings(issuer_url=base, resource_server_url=None),
+        }
+    mcp = GataMCP(
+        paths,
+        scope,
+        config or ServerConfig(),
+        name="gata",
+        title="GATA governed marketing analytics",
+        instructions=INSTRUCTIONS,
+        version=_version(),
+        log_level="WARNING",
+        tools=tools.build(),
+        **auth,
+    )
     mcp._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, _set_log_level)
     resources.register(mcp)
     prompts.register(mcp)
@@ -215,8 +242,15 @@ def _host_for_url(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765, policy: HostPolicy | None = None, *,
-             event_store: EventStore | None = None, retry_interval: int | None = None) -> Starlette:
+def http_app(
+    mcp: GataMCP,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    policy: HostPolicy | None = None,
+    *,
+    event_store: EventStore | None = None,
+    retry_interval: int | None = None,
+) -> Starlette:
     """Streamable HTTP at /mcp, SSE at /sse (posting to /messages/), the REST mirror under /api/v1,
     ``/metrics`` (admin token) and ``GET /health``; bearer auth on everything but /health and the
     OpenAPI document; Host/Origin checked on every request (:mod:`mcp_server.hosts`). The app's
@@ -225,32 +259,43 @@ def http_app(mcp: GataMCP, host: str = "127.0.0.1", port: int = 8765, policy: Ho
     policy = policy or HostPolicy.build(host)
     # HostCheckMiddleware below guards every route (the SDK's check would cover /mcp and /sse only)
     security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
-    streamable = mcp.streamable_http_app(transport_security=security, host=host, event_store=event_store,
-                                         retry_interval=retry_interval)
+    streamable = mcp.streamable_http_app(
+        transport_security=security, host=host, event_store=event_store, retry_interval=retry_interval
+    )
     sse = mcp.sse_app(transport_security=security, host=host)
     routes: list[BaseRoute] = [r for r in streamable.routes if getattr(r, "path", None) == "/mcp"]
     routes += [r for r in sse.routes if getattr(r, "path", None) in ("/sse", "/messages")]
 
     async def health(_: Request) -> JSONResponse:
         snap = mcp.state.snapshots.peek()
-        return JSONResponse({"status": "ok" if snap else "no data published",
-                             "snapshot": snap.version if snap else None,
-                             "published_at": snap.published_at.isoformat() if snap else None,
-                             "caches": cache_stats()})
+        return JSONResponse(
+            {
+                "status": "ok" if snap else "no data published",
+                "snapshot": snap.version if snap else None,
+                "published_at": snap.published_at.isoformat() if snap else None,
+                "caches": cache_stats(),
+            }
+        )
 
     async def metrics(request: Request) -> Response:
         if not authenticated(request):
             return unauthorized()
         if not is_admin(request):
-            return problem(403, "Forbidden", "/metrics names every tenant: scrape it with an admin token "
-                           "(`gata token create --admin`).")
+            return problem(
+                403,
+                "Forbidden",
+                "/metrics names every tenant: scrape it with an admin token (`gata token create --admin`).",
+            )
         body = await anyio.to_thread.run_sync(mcp.metrics.render)
         return Response(body, media_type=METRICS_CONTENT_TYPE)
 
     routes.append(Route("/health", health, methods=["GET"]))
     routes.append(Route("/metrics", metrics, methods=["GET"]))
     routes += RestMirror(mcp).routes()
-    middleware: list[Middleware] = [Middleware(HostCheckMiddleware, policy=policy), *streamable.user_middleware]
+    middleware: list[Middleware] = [
+        Middleware(HostCheckMiddleware, policy=policy),
+        *streamable.user_middleware,
+    ]
 
     @asynccontextmanager
     async def serving(_: ASGIApp) -> AsyncIterator[None]:

@@ -66,11 +66,15 @@ class ServerState:
                 raise ToolError(suggest(tenant, snap.tenants, "tenant"))
             return tenant
         if tenant is not None and tenant != scope.tenant:
-            raise ScopeRefused(f"this session is scoped to tenant {scope.tenant!r} ({scope.via}) and cannot read "
-                               f"tenant {tenant!r}; omit 'tenant' to read {scope.tenant!r}.")
+            raise ScopeRefused(
+                f"this session is scoped to tenant {scope.tenant!r} ({scope.via}) and cannot read "
+                f"tenant {tenant!r}; omit 'tenant' to read {scope.tenant!r}."
+            )
         if scope.tenant is None or scope.tenant not in snap.configs:
-            raise ToolError(f"tenant {scope.tenant!r} (this session's scope) has no published data in snapshot "
-                            f"{snap.version}: build it with `gata build --tenant {scope.tenant}` or onboard it.")
+            raise ToolError(
+                f"tenant {scope.tenant!r} (this session's scope) has no published data in snapshot "
+                f"{snap.version}: build it with `gata build --tenant {scope.tenant}` or onboard it."
+            )
         return scope.tenant
 
 

@@ -80,7 +80,9 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
                             metadata={"dataset": dataset_name(slug, c)}) for c in tenant.connectors],
         op_tags={"gata/tenant": slug},
     )
-    def landing(context: dg.AssetExecutionContext, config: LandingConfig, gata: GataResource) -> Iterator[Any]:
+    def landing(
+        context: dg.AssetExecutionContext, config: LandingConfig, gata: GataResource
+    ) -> Iterator[Any]:
         paths, current = gata.paths(), gata.tenant(slug)
         log = context.log.info
         with tenant_step(paths, slug):
@@ -91,15 +93,28 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
         for r in results:
             key = raw_key(slug, r.connector)
             if key in context.selected_asset_keys:
-                yield dg.MaterializeResult(asset_key=key, metadata={
-                    "dataset": r.dataset, "load_id": r.load_id, "rows": sum(r.rows.values()),
-                    "rows_by_table": dg.MetadataValue.json(r.rows), "drift": [c.describe() for c in r.drift]})
+                yield dg.MaterializeResult(
+                    asset_key=key,
+                    metadata={
+                        "dataset": r.dataset,
+                        "load_id": r.load_id,
+                        "rows": sum(r.rows.values()),
+                        "rows_by_table": dg.MetadataValue.json(r.rows),
+                        "drift": [c.describe() for c in r.drift],
+                    },
+                )
 
     # singular reconciliation tests hang off the star tables; keep the ones of this tenant's connectors
     others = " ".join(f"reconcile_{c}" for c in catalog().connectors if c not in tenant.connectors)
 
-    @dbt_assets(manifest=manifest, select=" ".join(models), exclude=others or None, name=f"{slug}__dbt",
-                dagster_dbt_translator=translator, op_tags={"gata/tenant": slug})
+    @dbt_assets(
+        manifest=manifest,
+        select=" ".join(models),
+        exclude=others or None,
+        name=f"{slug}__dbt",
+        dagster_dbt_translator=translator,
+        op_tags={"gata/tenant": slug},
+    )
     def dbt_models(context: dg.AssetExecutionContext, gata: GataResource) -> Iterator[Any]:
         paths, current = gata.paths(), gata.tenant(slug)
         with tenant_step(paths, slug):
@@ -109,18 +124,27 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
             failed = "; ".join(f"{n.resource_type} {n.name}: {n.message[:200]}" for n in result.failures[:5])
             raise TransformError(f"dbt build failed for {slug}: {failed}")
 
-    @dg.asset(key=semantic_config_key(slug), deps=star, group_name=slug, kinds={"yaml"},
-              description="boring-semantic-layer config and metric catalog, validated before it replaces the last one",
-              op_tags={"gata/tenant": slug})
+    @dg.asset(
+        key=semantic_config_key(slug),
+        deps=star,
+        group_name=slug,
+        kinds={"yaml"},
+        description="boring-semantic-layer config and metric catalog, validated before it replaces the last one",
+        op_tags={"gata/tenant": slug},
+    )
     def semantic_config(context: dg.AssetExecutionContext, gata: GataResource) -> dg.MaterializeResult:
         paths, current = gata.paths(), gata.tenant(slug)
         with tenant_step(paths, slug):
             steps.semantics(current, paths, context.log.info)
         return dg.MaterializeResult(metadata={"path": str(paths.semantic_configs_dir / f"{slug}.yaml")})
 
-    @dg.asset(key=published_key(slug), deps=[semantic_config_key(slug)], group_name=slug,
-              description="the serving snapshot the MCP server answers from, switched in atomically",
-              op_tags={"gata/tenant": slug})
+    @dg.asset(
+        key=published_key(slug),
+        deps=[semantic_config_key(slug)],
+        group_name=slug,
+        description="the serving snapshot the MCP server answers from, switched in atomically",
+        op_tags={"gata/tenant": slug},
+    )
     def published(context: dg.AssetExecutionContext, gata: GataResource) -> dg.MaterializeResult:
         paths = gata.paths()
         with tenant_step(paths, slug):
@@ -132,11 +156,15 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
     return [landing, dbt_models, semantic_config, published]
 
 
-def build_events(context: dg.AssetExecutionContext, result: BuildResult, manifest: dict,
-                 slug: str) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+def build_events(
+    context: dg.AssetExecutionContext, result: BuildResult, manifest: dict, slug: str
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """dbt's run results as Dagster events: a materialization per built model, a check result per test."""
-    attached = {n["name"]: manifest["nodes"].get(n.get("attached_node") or "", {}).get("name")
-                for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    attached = {
+        n["name"]: manifest["nodes"].get(n.get("attached_node") or "", {}).get("name")
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test"
+    }
     selected_checks = context.selected_asset_check_keys
     for node in result.nodes:
         if node.resource_type in ("model", "snapshot", "seed") and node.status == "success":
@@ -146,6 +174,9 @@ def build_events(context: dg.AssetExecutionContext, result: BuildResult, manifes
         elif node.resource_type == "test" and attached.get(node.name):
             check = dg.AssetCheckKey(dg.AssetKey([slug, attached[node.name]]), node.name)
             if check in selected_checks:
-                yield dg.AssetCheckResult(asset_key=check.asset_key, check_name=check.name,
-                                          passed=node.status == "pass",
-                                          metadata={"status": node.status, "message": node.message or ""})
+                yield dg.AssetCheckResult(
+                    asset_key=check.asset_key,
+                    check_name=check.name,
+                    passed=node.status == "pass",
+                    metadata={"status": node.status, "message": node.message or ""},
+                )

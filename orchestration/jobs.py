@@ -52,7 +52,9 @@ def daily_refresh_job(tenants: dict[str, Tenant]) -> "UnresolvedAssetJobDefiniti
                     "build, regenerate its semantic config, publish")
 
 
-def _build_and_publish(context: dg.OpExecutionContext, gata: GataResource, step: Callable[..., object], what: str) -> None:
+def _build_and_publish(
+    context: dg.OpExecutionContext, gata: GataResource, step: Callable[..., object], what: str
+) -> None:
     """The tenant of this run's partition, read from tenants.yaml now: its step, then its publish."""
     slug, paths = context.partition_key, gata.paths()
     with tenant_step(paths, slug):
@@ -61,12 +63,16 @@ def _build_and_publish(context: dg.OpExecutionContext, gata: GataResource, step:
     context.log_event(dg.AssetMaterialization(published_key(slug), description=what))
 
 
-@dg.op(description="land the tenant's full history, build it, write its semantic config, publish (gata build)")
+@dg.op(
+    description="land the tenant's full history, build it, write its semantic config, publish (gata build)"
+)
 def onboard_tenant_op(context: dg.OpExecutionContext, gata: GataResource) -> None:
     _build_and_publish(context, gata, steps.build, "onboarded")
 
 
-@dg.op(description="rebuild the reporting layer from raw payloads with the current business logic (gata replay)")
+@dg.op(
+    description="rebuild the reporting layer from raw payloads with the current business logic (gata replay)"
+)
 def replay_tenant_op(context: dg.OpExecutionContext, gata: GataResource) -> None:
     _build_and_publish(context, gata, steps.replay, "replayed")
 

@@ -55,7 +55,9 @@ def manifest_path(paths: Paths) -> Path:
     project_vars, env = split_vars(all_sources_vars())
     res = invoke(["parse", "--vars", json.dumps(project_vars, sort_keys=True)], paths, MANIFEST_TENANT, env)
     if res.returncode != 0 or not manifest.exists():
-        raise TransformError(f"dbt parse of {DBT_PROJECT_DIR} failed:\n{(res.stdout + res.stderr).strip()[-3000:]}")
+        raise TransformError(
+            f"dbt parse of {DBT_PROJECT_DIR} failed:\n{(res.stdout + res.stderr).strip()[-3000:]}"
+        )
     stamp.write_text(digest)
     return manifest
 
@@ -64,7 +66,9 @@ def tenant_models(tenant: Tenant, manifest: dict) -> list[str]:
     """The models a build of this tenant runs: source-specific ones for its sources, and every shared one."""
     cat = catalog()
     mine = set(tenant.connectors)
-    prefixes = {f"stg_{c}__": c in mine for c in cat.connectors} | {f"int_{c}__": c in mine for c in cat.connectors}
+    prefixes = {f"stg_{c}__": c in mine for c in cat.connectors} | {
+        f"int_{c}__": c in mine for c in cat.connectors
+    }
     prefixes |= {f"platform_mm__{c.master_model_id}_": False for c in cat.connectors.values()}
     prefixes |= {f"platform_mm__{cat.connectors[c].master_model_id}_": True for c in mine}
     names = []

@@ -16,9 +16,10 @@ class GataResource(dg.ConfigurableResource):
 
     def paths(self) -> Paths:
         default = get_paths()
-        return Paths(home=Path(self.home).resolve() if self.home else default.home,
-                     tenants_file=Path(self.tenants_file).resolve() if self.tenants_file else default.tenants_file
-                     ).ensure()
+        return Paths(
+            home=Path(self.home).resolve() if self.home else default.home,
+            tenants_file=Path(self.tenants_file).resolve() if self.tenants_file else default.tenants_file,
+        ).ensure()
 
     def tenants(self) -> dict[str, Tenant]:
         """Read tenants.yaml now: a tenant edited since the definitions loaded is seen as it is."""

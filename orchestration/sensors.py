@@ -18,7 +18,9 @@ from pipeline import steps
 @dg.sensor(jobs=[onboard_tenant, retire_tenant], minimum_interval_seconds=30,
            default_status=dg.DefaultSensorStatus.RUNNING,
            description="onboards tenants added to tenants.yaml and retires removed ones")
-def tenants_yaml_sensor(context: dg.SensorEvaluationContext, gata: GataResource) -> dg.SensorResult | dg.SkipReason:
+def tenants_yaml_sensor(
+    context: dg.SensorEvaluationContext, gata: GataResource
+) -> dg.SensorResult | dg.SkipReason:
     try:
         tenants = gata.tenants()
     except ConfigError as exc:
@@ -30,11 +32,19 @@ def tenants_yaml_sensor(context: dg.SensorEvaluationContext, gata: GataResource)
     if not added and not removed:
         return dg.SkipReason(f"{len(tenants)} tenant(s), no change")
     version = context.cursor or "0"
-    runs = [dg.RunRequest(job_name=onboard_tenant.name, partition_key=slug, run_key=f"onboard:{slug}:{version}")
-            for slug in added if steps.last_landed_day(tenants[slug], paths) is None]
-    runs += [dg.RunRequest(job_name=retire_tenant.name, partition_key=slug, run_key=f"retire:{slug}:{version}")
-             for slug in removed]
-    requests = ([tenants_partitions.build_add_request(added)] if added else []) + \
-               ([tenants_partitions.build_delete_request(removed)] if removed else [])
+    runs = [
+        dg.RunRequest(job_name=onboard_tenant.name, partition_key=slug, run_key=f"onboard:{slug}:{version}")
+        for slug in added
+        if steps.last_landed_day(tenants[slug], paths) is None
+    ]
+    runs += [
+        dg.RunRequest(job_name=retire_tenant.name, partition_key=slug, run_key=f"retire:{slug}:{version}")
+        for slug in removed
+    ]
+    requests = ([tenants_partitions.build_add_request(added)] if added else []) + (
+        [tenants_partitions.build_delete_request(removed)] if removed else []
+    )
     context.log.info(f"tenants.yaml: added {added or 'none'}, removed {removed or 'none'}")
-    return dg.SensorResult(run_requests=runs, dynamic_partitions_requests=requests, cursor=str(int(version) + 1))
+    return dg.SensorResult(
+        run_requests=runs, dynamic_partitions_requests=requests, cursor=str(int(version) + 1)
+    )

@@ -171,9 +171,13 @@ def _gather_platform(con: duckdb.DuckDBPyConnection, db: str, slug: str) -> None
     """
     present = {t for (t,) in con.execute(
         "select table_name from duckdb_tables() where database_name = ? and schema_name = 'platform'", [db]).fetchall()}
-    served = {t for (t,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'platform'").fetchall()}
+    served = {
+        t
+        for (t,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'platform'"
+        ).fetchall()
+    }
     for table in PLATFORM_TABLES:
         if table not in present:
             continue
@@ -181,8 +185,11 @@ def _gather_platform(con: duckdb.DuckDBPyConnection, db: str, slug: str) -> None
         if table in SHARED_PLATFORM_TABLES or table not in served:
             con.execute(f'create or replace table platform."{table}" as select * from {source}')
         else:
-            con.execute(f'create or replace table platform."{table}" as select * from platform."{table}" '
-                        f"where tenant_slug is distinct from ? union all by name select * from {source}", [slug])
+            con.execute(
+                f'create or replace table platform."{table}" as select * from platform."{table}" '
+                f"where tenant_slug is distinct from ? union all by name select * from {source}",
+                [slug],
+            )
 
 
 def _copy(con: duckdb.DuckDBPyConnection, db: str, schema: str, only: Collection[str] | None = None) -> None:

@@ -40,7 +40,9 @@ def ingest(tenant: Tenant, paths: Paths, days: int | None = None, end: date | No
     return results
 
 
-def transform(tenant: Tenant, paths: Paths, progress: Progress = _quiet, raise_on_error: bool = True) -> BuildResult:
+def transform(
+    tenant: Tenant, paths: Paths, progress: Progress = _quiet, raise_on_error: bool = True
+) -> BuildResult:
     progress(f"{tenant.slug}: dbt build")
     result = build_tenant(tenant, paths)
     if raise_on_error:
@@ -114,14 +116,19 @@ def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
         return None
     with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
         try:
-            row = con.execute("select max(end_date) from platform.load_history where tenant_slug = ? "
-                              "and status = 'success'", [tenant.slug]).fetchone()
+            row = con.execute(
+                "select max(end_date) from platform.load_history where tenant_slug = ? "
+                "and status = 'success'",
+                [tenant.slug],
+            ).fetchone()
         except duckdb.CatalogException:
             return None
     return row[0] if row else None
 
 
-def refresh_window(tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 1) -> tuple[date, date] | None:
+def refresh_window(
+    tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 1
+) -> tuple[date, date] | None:
     """The days a refresh lands: ``days`` new ones after the last landed day, and ``lookback``
     already landed ones again for late corrections (merge on primary keys makes that safe).
     None when the tenant never landed: it needs a full build."""
@@ -132,8 +139,9 @@ def refresh_window(tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 
     return end - timedelta(days=days + lookback - 1), end
 
 
-def land_newest(tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 1,
-                progress: Progress = _quiet) -> list[LandingResult]:
+def land_newest(
+    tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 1, progress: Progress = _quiet
+) -> list[LandingResult]:
     """Land the refresh window, or everything when the tenant never landed."""
     window = refresh_window(tenant, paths, days, lookback)
     if window is None:
@@ -143,7 +151,9 @@ def land_newest(tenant: Tenant, paths: Paths, days: int = 1, lookback: int = 1,
     return ingest(tenant, paths, days=(end - start).days + 1, end=end, progress=progress)
 
 
-def refresh(tenant: Tenant, paths: Paths, days: int = 1, progress: Progress = _quiet, lookback: int = 1) -> BuildResult:
+def refresh(
+    tenant: Tenant, paths: Paths, days: int = 1, progress: Progress = _quiet, lookback: int = 1
+) -> BuildResult:
     """The daily job: land the newest days (and ``lookback`` days again for late data), build, regenerate."""
     land_newest(tenant, paths, days, lookback, progress)
     result = transform(tenant, paths, progress)

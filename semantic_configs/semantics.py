@@ -98,37 +98,64 @@ class DateRange(BaseModel):
 class QuerySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    metrics: list[Name] = Field(min_length=1, max_length=MAX_METRICS, description="Metric names from list_metrics.",
-                                examples=[["spend", "clicks"]])
-    dimensions: list[Name] = Field(default_factory=list, max_length=MAX_DIMENSIONS,
-                                   description="Dimensions to group by, from list_metrics. Use 'date' (with "
-                                               "time_grain) for a time series.", examples=[["source_platform"]])
-    filters: list[Filter] = Field(default_factory=list, max_length=MAX_FILTERS,
-                                  description="Conditions on dimensions, all of which must hold. Operators: =, !=, "
-                                              ">, >=, <, <=, in, not in, like, ilike, is null, is not null.",
-                                  examples=[[{"field": "source_platform", "operator": "in",
-                                              "values": ["google_ads", "facebook_ads"]}]])
-    time_grain: Grain | None = Field(default=None, description="Group dates by day, week, month, quarter or year "
-                                     "(adds the 'date' dimension).", examples=["week"])
-    date_range: DateRange | None = Field(default=None, description="Only these days (inclusive).",
-                                         examples=[{"start": "2026-10-01", "end": "2026-10-31"}])
-    order_by: list[OrderBy] = Field(default_factory=list, max_length=MAX_ORDER_BY,
-                                    description="Sort by metrics or dimensions of this query. Default: by date when "
-                                                "grouped by date.", examples=[[{"field": "spend", "direction": "desc"}]])
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, description=f"Maximum rows (default {DEFAULT_LIMIT}). Above "
-                       f"{MAX_LIMIT} the query tool clamps it to {MAX_LIMIT}, and its `notes` say so.")
+    metrics: list[Name] = Field(
+        min_length=1,
+        max_length=MAX_METRICS,
+        description="Metric names from list_metrics.",
+        examples=[["spend", "clicks"]],
+    )
+    dimensions: list[Name] = Field(
+        default_factory=list,
+        max_length=MAX_DIMENSIONS,
+        description="Dimensions to group by, from list_metrics. Use 'date' (with "
+        "time_grain) for a time series.",
+        examples=[["source_platform"]],
+    )
+    filters: list[Filter] = Field(
+        default_factory=list,
+        max_length=MAX_FILTERS,
+        description="Conditions on dimensions, all of which must hold. Operators: =, !=, "
+        ">, >=, <, <=, in, not in, like, ilike, is null, is not null.",
+        examples=[[{"field": "source_platform", "operator": "in", "values": ["google_ads", "facebook_ads"]}]],
+    )
+    time_grain: Grain | None = Field(
+        default=None,
+        description="Group dates by day, week, month, quarter or year (adds the 'date' dimension).",
+        examples=["week"],
+    )
+    date_range: DateRange | None = Field(
+        default=None,
+        description="Only these days (inclusive).",
+        examples=[{"start": "2026-10-01", "end": "2026-10-31"}],
+    )
+    order_by: list[OrderBy] = Field(
+        default_factory=list,
+        max_length=MAX_ORDER_BY,
+        description="Sort by metrics or dimensions of this query. Default: by date when grouped by date.",
+        examples=[[{"field": "spend", "direction": "desc"}]],
+    )
+    limit: int = Field(
+        default=DEFAULT_LIMIT,
+        ge=1,
+        description=f"Maximum rows (default {DEFAULT_LIMIT}). Above "
+        f"{MAX_LIMIT} the query tool clamps it to {MAX_LIMIT}, and its `notes` say so.",
+    )
     attribution_model: Name | None = Field(
-        default=None, description="How revenue is credited to channels and campaigns for attributed_revenue, roas, "
+        default=None,
+        description="How revenue is credited to channels and campaigns for attributed_revenue, roas, "
         "cac and the other metrics answered by channel: one of list_metrics' attribution.models (first_touch, "
         "last_touch, last_non_direct, linear, position_based, time_decay, data_driven). Default: the tenant's.",
-        examples=["last_non_direct"])
+        examples=["last_non_direct"],
+    )
 
     @model_validator(mode="after")
     def _bounded_values(self) -> QuerySpec:
         total = sum(len(f.values or []) for f in self.filters)
         if total > MAX_TOTAL_FILTER_VALUES:
-            raise ValueError(f"the filters list {total} values in all; at most {MAX_TOTAL_FILTER_VALUES} are "
-                             "accepted per query: filter on fewer values or on a coarser dimension")
+            raise ValueError(
+                f"the filters list {total} values in all; at most {MAX_TOTAL_FILTER_VALUES} are "
+                "accepted per query: filter on fewer values or on a coarser dimension"
+            )
         return self
 
 
@@ -159,8 +186,11 @@ class TenantSemantics:
     @cached_property
     def models(self) -> dict[str, Any]:
         tables = {
-            name: ibis.table(ibis.schema({c: _ibis_type(t) for c, t in spec["columns"].items()}),
-                             name=spec["table"], database=spec["schema"])
+            name: ibis.table(
+                ibis.schema({c: _ibis_type(t) for c, t in spec["columns"].items()}),
+                name=spec["table"],
+                database=spec["schema"],
+            )
             for name, spec in self.config["tables"].items()
         }
         models: dict[str, Any] = from_config(self.config["semantic_models"], tables=tables)  # BSL is untyped
@@ -206,8 +236,10 @@ class TenantSemantics:
         selected = set(spec.metrics) | set(spec.dimensions) | ({"date"} if spec.time_grain else set())
         for o in spec.order_by:
             if o.field not in selected:
-                raise QueryError(f"order_by field {o.field!r} is not in the query; order by one of: "
-                                 f"{', '.join(sorted(selected))}.")
+                raise QueryError(
+                    f"order_by field {o.field!r} is not in the query; order by one of: "
+                    f"{', '.join(sorted(selected))}."
+                )
         if len(set(spec.metrics)) != len(spec.metrics) or len(set(spec.dimensions)) != len(spec.dimensions):
             raise QueryError("a metric or dimension is listed twice; list each once.")
 
@@ -229,7 +261,7 @@ class TenantSemantics:
                 "these metrics cannot be answered together: "
                 + "; ".join(f"{k} (by {', '.join(self.metrics[k]['dimensions'])})" for k in spec.metrics)
                 + ". Ask them in separate queries; metrics of different facts combine only on dimensions "
-                  "every one "
+                "every one "
                 "of them lists (date, and channel, source_platform and campaign for the ones answered by "
                 "channel)."
             )
@@ -276,8 +308,10 @@ class TenantSemantics:
             if spec.date_range.end < spec.date_range.start:
                 raise QueryError("date_range.end is before date_range.start; swap them.")
             day = self._day_field(model)
-            filters += [{"field": day, "operator": ">=", "value": spec.date_range.start},
-                        {"field": day, "operator": "<=", "value": spec.date_range.end}]
+            filters += [
+                {"field": day, "operator": ">=", "value": spec.date_range.start},
+                {"field": day, "operator": "<=", "value": spec.date_range.end},
+            ]
         order = [(fields.get(o.field, o.field), o.direction) for o in spec.order_by]
         if not order:  # a stable default order: the same question always lists rows the same way
             order = [(fields[d], "asc") for d in dims]
@@ -286,13 +320,20 @@ class TenantSemantics:
         if model == ATTRIBUTED and any(self._attributed(model, m) for m in spec.metrics):
             attribution = self.config["attribution"]
             chosen = spec.attribution_model or attribution["default_model"]
-            notes.append(f"attribution model: {chosen} ({attribution['models'][chosen]}; lookback "
-                         f"{attribution['lookback_days']} days); revenue no touchpoint explains is channel "
-                         "'unattributed'.")
+            notes.append(
+                f"attribution model: {chosen} ({attribution['models'][chosen]}; lookback "
+                f"{attribution['lookback_days']} days); revenue no touchpoint explains is channel "
+                "'unattributed'."
+            )
         notes += self._short_history(spec)
         query = self.models[model].query(
-            dimensions=[fields[d] for d in dims], measures=list(spec.metrics), filters=filters,
-            order_by=order or None, limit=limit if limit is not None else spec.limit, **kwargs)
+            dimensions=[fields[d] for d in dims],
+            measures=list(spec.metrics),
+            filters=filters,
+            order_by=order or None,
+            limit=limit if limit is not None else spec.limit,
+            **kwargs,
+        )
         source = [fields[d] for d in dims] + list(spec.metrics)
         return CompiledQuery(
             model=model,
@@ -355,11 +396,17 @@ class TenantSemantics:
                 raise QueryError(
                     f"filter on {f.field!r}: operator {f.operator!r} needs a non-empty 'values' list."
                 )
-            return _in_list(fields[f.field], [_checked(v, ctype, f.field) for v in f.values], ctype,
-                            negate=f.operator == "not in")
+            return _in_list(
+                fields[f.field],
+                [_checked(v, ctype, f.field) for v in f.values],
+                ctype,
+                negate=f.operator == "not in",
+            )
         if f.value is None:
-            raise QueryError(f"filter on {f.field!r}: operator {f.operator!r} needs a 'value' "
-                             f"(use 'is null' to match missing values).")
+            raise QueryError(
+                f"filter on {f.field!r}: operator {f.operator!r} needs a 'value' "
+                f"(use 'is null' to match missing values)."
+            )
         if f.operator in ("like", "ilike") and not isinstance(f.value, str):
             raise QueryError(f"filter on {f.field!r}: {f.operator!r} needs a text pattern such as '%meta%'.")
         if f.operator in ("like", "ilike") and not _is_text(ctype):

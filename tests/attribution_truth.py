@@ -48,11 +48,14 @@ def ga4_visits(con: duckdb.DuckDBPyConnection, tenant: str, conversion_events: l
     ds = f'"{dataset_name(tenant, "google_analytics")}"'
     params: dict[str, dict[str, object]] = defaultdict(dict)
     for parent, key, s, i in con.execute(
-            f"select _dlt_parent_id, key, value__string_value, value__int_value from {ds}.events__event_params "
-            "where key in ('ga_session_id', 'source', 'medium', 'campaign', 'transaction_id')").fetchall():
+        f"select _dlt_parent_id, key, value__string_value, value__int_value from {ds}.events__event_params "
+        "where key in ('ga_session_id', 'source', 'medium', 'campaign', 'transaction_id')"
+    ).fetchall():
         params[parent][key] = i if key == "ga_session_id" else s
-    events = con.execute(f"select _dlt_id, user_pseudo_id, user_id, event_timestamp, event_name, "
-                         f"ecommerce__transaction_id from {ds}.events").fetchall()
+    events = con.execute(
+        f"select _dlt_id, user_pseudo_id, user_id, event_timestamp, event_name, "
+        f"ecommerce__transaction_id from {ds}.events"
+    ).fetchall()
     by_session: dict[tuple[str, int], list[tuple]] = defaultdict(list)
     for dlt_id, pseudo, user_id, ts, name, txn in events:
         p = params[dlt_id]
@@ -69,16 +72,28 @@ def ga4_visits(con: duckdb.DuckDBPyConnection, tenant: str, conversion_events: l
                 if order and order != "(not set)":
                     txns.add(str(order))
         users = [e[2] for e in evs if e[2]]
-        visits.append(Visit(key, key[0], datetime.fromtimestamp(evs[0][0] / 1_000_000, UTC),
-                            source or "(direct)", medium or "(none)", max(users) if users else None, txns))
+        visits.append(
+            Visit(
+                key,
+                key[0],
+                datetime.fromtimestamp(evs[0][0] / 1_000_000, UTC),
+                source or "(direct)",
+                medium or "(none)",
+                max(users) if users else None,
+                txns,
+            )
+        )
     return visits
 
 
-def shopify_paid_orders(con: duckdb.DuckDBPyConnection, tenant: str) -> list[tuple[str, datetime, Decimal, str]]:
+def shopify_paid_orders(
+    con: duckdb.DuckDBPyConnection, tenant: str
+) -> list[tuple[str, datetime, Decimal, str]]:
     ds = f'"{dataset_name(tenant, "shopify")}"'
     out = []
     for oid, created, total, status, customer in con.execute(
-            f"select id, created_at, total_price, financial_status, customer__id from {ds}.orders").fetchall():
+        f"select id, created_at, total_price, financial_status, customer__id from {ds}.orders"
+    ).fetchall():
         if status in ("paid", "partially_refunded"):
             out.append((str(oid), datetime.fromisoformat(created), Decimal(total), str(customer)))
     return out
@@ -95,8 +110,9 @@ def _cents(total: Decimal, credits: list[Fraction]) -> list[int]:
     return floors
 
 
-def attribute(con: duckdb.DuckDBPyConnection, tenant: str, conversion_events: list[str],
-              settings: AttributionSettings) -> dict[str, dict[str, Decimal]]:
+def attribute(
+    con: duckdb.DuckDBPyConnection, tenant: str, conversion_events: list[str], settings: AttributionSettings
+) -> dict[str, dict[str, Decimal]]:
     """{model: {channel: attributed revenue}} for last_non_direct and linear, 'unattributed' included."""
     visits = ga4_visits(con, tenant, conversion_events)
     login: dict[str, str] = {}
@@ -113,16 +129,23 @@ def attribute(con: duckdb.DuckDBPyConnection, tenant: str, conversion_events: li
         journeys[person(v)].append(v)
         for t in v.transaction_ids:
             if t not in converting or (v.start, f"{v.key[0]}-{v.key[1]}") < (
-                    converting[t].start, f"{converting[t].key[0]}-{converting[t].key[1]}"):
+                converting[t].start,
+                f"{converting[t].key[0]}-{converting[t].key[1]}",
+            ):
                 converting[t] = v
-    out: dict[str, dict[str, Decimal]] = {"last_non_direct": defaultdict(Decimal), "linear": defaultdict(Decimal)}
+    out: dict[str, dict[str, Decimal]] = {
+        "last_non_direct": defaultdict(Decimal),
+        "linear": defaultdict(Decimal),
+    }
     window = timedelta(days=settings.lookback_days)
     for order_id, created, total, customer in shopify_paid_orders(con, tenant):
         conv = converting.get(order_id)
         who = person(conv) if conv else customer
         at = conv.start if conv else created
-        path = sorted((v for v in journeys.get(who, []) if at - window <= v.start <= at),
-                      key=lambda v: (v.start, f"{v.key[0]}-{v.key[1]}"))
+        path = sorted(
+            (v for v in journeys.get(who, []) if at - window <= v.start <= at),
+            key=lambda v: (v.start, f"{v.key[0]}-{v.key[1]}"),
+        )
         if not path:
             for by_channel in out.values():
                 by_channel["unattributed"] += total
@@ -130,8 +153,10 @@ def attribute(con: duckdb.DuckDBPyConnection, tenant: str, conversion_events: li
         channels = [_channel(settings, v.source, v.medium) for v in path]
         non_direct = [i for i, c in enumerate(channels) if c != "direct"]
         last = non_direct[-1] if non_direct else len(path) - 1
-        for model, credits in (("last_non_direct", [Fraction(int(i == last)) for i in range(len(path))]),
-                               ("linear", [Fraction(1, len(path))] * len(path))):
+        for model, credits in (
+            ("last_non_direct", [Fraction(int(i == last)) for i in range(len(path))]),
+            ("linear", [Fraction(1, len(path))] * len(path)),
+        ):
             for channel, cents in zip(channels, _cents(total, credits), strict=True):
                 out[model][channel] += Decimal(cents) / 100
     return {m: {c: v.quantize(Decimal("0.01")) for c, v in by.items() if v} for m, by in out.items()}

@@ -80,15 +80,28 @@ def sessions(con: duckdb.DuckDBPyConnection, tenant: str, connector: str, start:
              timeout_minutes: int = 30) -> int:
     starts: list[datetime] = []
     if connector == "google_analytics":
-        starts = [datetime.fromtimestamp(sid, UTC) for (_, sid) in _rows(
-            con, tenant, connector, "select distinct e.user_pseudo_id, p.value__int_value from {ds}.events e join "
-            "{ds}.events__event_params p on p._dlt_parent_id = e._dlt_id where p.key = 'ga_session_id'")]
+        starts = [
+            datetime.fromtimestamp(sid, UTC)
+            for (_, sid) in _rows(
+                con,
+                tenant,
+                connector,
+                "select distinct e.user_pseudo_id, p.value__int_value from {ds}.events e join "
+                "{ds}.events__event_params p on p._dlt_parent_id = e._dlt_id where p.key = 'ga_session_id'",
+            )
+        ]
     elif connector == "amplitude":
-        starts = [datetime.fromtimestamp(sid / 1000, UTC) for (_, sid) in _rows(
-            con, tenant, connector, "select distinct amplitude_id, session_id from {ds}.events")]
+        starts = [
+            datetime.fromtimestamp(sid / 1000, UTC)
+            for (_, sid) in _rows(
+                con, tenant, connector, "select distinct amplitude_id, session_id from {ds}.events"
+            )
+        ]
     else:  # mixpanel: no session id; a gap longer than the timeout starts a new session
         by_user: dict[str, list[int]] = defaultdict(list)
-        for user, t in _rows(con, tenant, connector, "select properties__distinct_id, properties__time from {ds}.events"):
+        for user, t in _rows(
+            con, tenant, connector, "select properties__distinct_id, properties__time from {ds}.events"
+        ):
             by_user[user].append(t)
         for times in by_user.values():
             times.sort()

@@ -79,7 +79,8 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
             try:
                 for connector, load_id in con.execute(
                     "select connector, max(load_id) from platform.load_history where tenant_slug = ? group by 1",
-                    [tenant.slug]).fetchall():
+                    [tenant.slug],
+                ).fetchall():
                     load_ids[connector] = load_id
             except duckdb.CatalogException:
                 pass
@@ -115,12 +116,15 @@ def split_vars(values: dict) -> tuple[dict, dict[str, str]]:
     env = {
         "GATA_TENANT": values["gata_tenant"],
         "GATA_TENANT_SOURCES": json.dumps(values.get("gata_sources", {}), sort_keys=True),
-        "GATA_TENANT_CONFIG": json.dumps({
-            "skey": values.get("gata_tenant_skey"),
-            "logic": values.get("gata_logic", {}),
-            "routing": values.get("gata_routing", []),
-            "load_ids": values.get("gata_load_ids", {}),
-        }, sort_keys=True),
+        "GATA_TENANT_CONFIG": json.dumps(
+            {
+                "skey": values.get("gata_tenant_skey"),
+                "logic": values.get("gata_logic", {}),
+                "routing": values.get("gata_routing", []),
+                "load_ids": values.get("gata_load_ids", {}),
+            },
+            sort_keys=True,
+        ),
     }
     return project, env
 
@@ -154,8 +158,9 @@ def saved_manifest(paths: Paths, tenant: str) -> Path | None:
     return max(saved, key=lambda p: p.stat().st_mtime, default=None)
 
 
-def invoke(args: list[str], paths: Paths, tenant: str,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def invoke(
+    args: list[str], paths: Paths, tenant: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """dbt in a child process: project and profiles from the repo, target and logs under GATA_HOME.
 
     A child process, not dbtRunner: dbt-duckdb keeps the warehouse file open for the
@@ -165,28 +170,43 @@ def invoke(args: list[str], paths: Paths, tenant: str,
     dbt = Path(sys.executable).with_name("dbt")
     scaffold.write_library()  # the generated per-connector models, current with the catalog before dbt parses
     paths.locks_dir.mkdir(parents=True, exist_ok=True)
-    full = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(paths.dbt_target(tenant)), "--log-path", str(paths.dbt_dir / "logs" / tenant),
-            "--no-use-colors", "--quiet"]
+    full = [
+        str(dbt),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(paths.dbt_target(tenant)),
+        "--log-path",
+        str(paths.dbt_dir / "logs" / tenant),
+        "--no-use-colors",
+        "--quiet",
+    ]
     start = saved_manifest(paths, tenant)
     if start is not None:
         full += ["--partial-parse-file-path", str(start)]
-    return subprocess.run(full, env={**dbt_env(paths, tenant), **(env or {})},
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        full, env={**dbt_env(paths, tenant), **(env or {})}, capture_output=True, text=True, check=False
+    )
 
 
 def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
     db = paths.tenant_db(tenant.slug)
     target = resolve_target()
     if not target.is_motherduck and not db.exists():
-        raise TransformError(f"{tenant.slug}: nothing landed yet ({db} is missing); "
-                             f"run `gata ingest --tenant {tenant.slug}` first")
+        raise TransformError(
+            f"{tenant.slug}: nothing landed yet ({db} is missing); "
+            f"run `gata ingest --tenant {tenant.slug}` first"
+        )
     with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
         return scaffold.scaffold_tenant(tenant, paths, con)
 
 
-def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None,
-                 full_refresh: bool = False) -> BuildResult:
+def build_tenant(
+    tenant: Tenant, paths: Paths, select: str | None = None, full_refresh: bool = False
+) -> BuildResult:
     """Scaffold the tenant's routing and ``dbt build`` its models (and its slice of the shared ones)."""
     scaffold_routing(tenant, paths)
     args = ["build"]

@@ -29,8 +29,12 @@ BIDDING_SCHEME = {"CONVERSIONS": "MaxConversions", "TRAFFIC": "MaxClicks", "AWAR
 AD_TYPE = {"Search": "ResponsiveSearch", "Audience": "ResponsiveAd"}
 AD_GROUP_NETWORK = {"Search": "OwnedAndOperatedAndSyndicatedSearch", "Audience": "OwnedAndOperatedOnly"}
 SEARCH_NETWORKS = ("Microsoft sites and select traffic", "Syndicated search partners")
-TIME_ZONE = {"USD": "EasternTimeUSCanada", "CAD": "EasternTimeUSCanada", "EUR": "AmsterdamBerlinBernRomeStockholmVienna",
-             "AUD": "CanberraMelbourneSydney"}
+TIME_ZONE = {
+    "USD": "EasternTimeUSCanada",
+    "CAD": "EasternTimeUSCanada",
+    "EUR": "AmsterdamBerlinBernRomeStockholmVienna",
+    "AUD": "CanberraMelbourneSydney",
+}
 
 
 class _Model(BaseModel):
@@ -108,7 +112,9 @@ class AccountPerformanceRow(_Model):
 
 
 CONTRACTS: dict[str, type[BaseModel]] = {
-    "campaigns": BingCampaign, "ad_groups": BingAdGroup, "ads": BingAd,
+    "campaigns": BingCampaign,
+    "ad_groups": BingAdGroup,
+    "ads": BingAd,
     "account_performance_report": AccountPerformanceRow,
 }
 
@@ -116,19 +122,40 @@ CONTRACTS: dict[str, type[BaseModel]] = {
 def generate(story: TenantStory, connector: str, start: date, end: date) -> dict[str, list[dict]]:
     """Campaigns, ad groups and ads whole; the performance report for start..end."""
     account = account_id(story, connector, 100_000_000, 200_000_000)
-    account_cols = {"AccountId": account, "AccountName": account_name(story),
-                    "AccountNumber": f"F{account % 10**7:07d}"}
+    account_cols = {
+        "AccountId": account,
+        "AccountName": account_name(story),
+        "AccountNumber": f"F{account % 10**7:07d}",
+    }
     campaigns = story.campaigns(connector)
     return {
         "campaigns": [_campaign(c, account, story.currency) for c in campaigns],
-        "ad_groups": [{"Id": g.id, "CampaignId": c.id, "Name": g.name, "Status": "Active",
-                       "StartDate": {"Day": c.created.day, "Month": c.created.month, "Year": c.created.year},
-                       "CpcBid": {"Amount": amount(40 + g.id % 160)}, "Language": "English",
-                       "Network": AD_GROUP_NETWORK[CAMPAIGN_TYPE[c.objective]]}
-                      for c in campaigns for g in c.ad_groups],
-        "ads": [{"Id": ad.id, "AdGroupId": ad.ad_group_id, "Type": AD_TYPE[CAMPAIGN_TYPE[c.objective]],
-                 "Status": "Active", "EditorialStatus": "Active", "Path1": c.name.split("_")[-1][:15]}
-                for c in campaigns for ad in c.ads],
+        "ad_groups": [
+            {
+                "Id": g.id,
+                "CampaignId": c.id,
+                "Name": g.name,
+                "Status": "Active",
+                "StartDate": {"Day": c.created.day, "Month": c.created.month, "Year": c.created.year},
+                "CpcBid": {"Amount": amount(40 + g.id % 160)},
+                "Language": "English",
+                "Network": AD_GROUP_NETWORK[CAMPAIGN_TYPE[c.objective]],
+            }
+            for c in campaigns
+            for g in c.ad_groups
+        ],
+        "ads": [
+            {
+                "Id": ad.id,
+                "AdGroupId": ad.ad_group_id,
+                "Type": AD_TYPE[CAMPAIGN_TYPE[c.objective]],
+                "Status": "Active",
+                "EditorialStatus": "Active",
+                "Path1": c.name.split("_")[-1][:15],
+            }
+            for c in campaigns
+            for ad in c.ads
+        ],
         "account_performance_report": [
             {**account_cols, **_report_row(ad_day, where, rng), "CurrencyCode": story.currency}
             for ad_day, where, rng in delivery(story, connector, "account_performance_report", start, end)
@@ -137,11 +164,17 @@ def generate(story: TenantStory, connector: str, start: date, end: date) -> dict
 
 
 def _campaign(camp: Campaign, account: int, currency: str) -> dict:
-    return {"Id": camp.id, "AccountId": account, "Name": camp.name, "Status": STATUS[camp.status],
-            "CampaignType": CAMPAIGN_TYPE[camp.objective], "BudgetType": "DailyBudgetStandard",
-            "DailyBudget": amount(camp.daily_budget_cents),
-            "TimeZone": TIME_ZONE.get(currency, "GreenwichMeanTimeDublinEdinburghLisbonLondon"),
-            "BiddingScheme": {"Type": BIDDING_SCHEME[camp.objective]}}
+    return {
+        "Id": camp.id,
+        "AccountId": account,
+        "Name": camp.name,
+        "Status": STATUS[camp.status],
+        "CampaignType": CAMPAIGN_TYPE[camp.objective],
+        "BudgetType": "DailyBudgetStandard",
+        "DailyBudget": amount(camp.daily_budget_cents),
+        "TimeZone": TIME_ZONE.get(currency, "GreenwichMeanTimeDublinEdinburghLisbonLondon"),
+        "BiddingScheme": {"Type": BIDDING_SCHEME[camp.objective]},
+    }
 
 
 def _report_row(ad_day: AdDay, where: Placement, rng: random.Random) -> dict:
@@ -151,13 +184,20 @@ def _report_row(ad_day: AdDay, where: Placement, rng: random.Random) -> dict:
     search_network = SEARCH_NETWORKS[0] if rng.random() < 0.85 else SEARCH_NETWORKS[1]
     return {
         "TimePeriod": ad_day.day.isoformat(),
-        "CampaignId": camp.id, "CampaignName": camp.name, "CampaignStatus": STATUS[camp.status],
-        "AdGroupId": where.ad_group.id, "AdGroupName": where.ad_group.name,
-        "AdId": ad_day.ad.id, "AdTitle": ad_day.ad.name,
+        "CampaignId": camp.id,
+        "CampaignName": camp.name,
+        "CampaignStatus": STATUS[camp.status],
+        "AdGroupId": where.ad_group.id,
+        "AdGroupName": where.ad_group.name,
+        "AdId": ad_day.ad.id,
+        "AdTitle": ad_day.ad.name,
         "DeviceType": DEVICE_TYPE[ad_day.device],
         "Network": "Audience" if CAMPAIGN_TYPE[camp.objective] == "Audience" else search_network,
-        "Impressions": ad_day.impressions, "Clicks": ad_day.clicks, "Spend": amount(ad_day.spend_cents),
+        "Impressions": ad_day.impressions,
+        "Clicks": ad_day.clicks,
+        "Spend": amount(ad_day.spend_cents),
         "Ctr": round(ratio(ad_day.clicks, ad_day.impressions, 100), 2),
         "AverageCpc": round(ratio(ad_day.spend_cents, ad_day.clicks, 0.01), 2),
-        "Conversions": float(ad_day.conversions), "Revenue": amount(ad_day.conversion_value_cents),
+        "Conversions": float(ad_day.conversions),
+        "Revenue": amount(ad_day.conversion_value_cents),
     }

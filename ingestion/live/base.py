@@ -150,11 +150,18 @@ class LiveContext:
             kind, vendor = (read_error(response) if read_error else (None, ""))
             kind = kind or STATUS_KINDS.get(response.status_code, "api")
             vendor = vendor or (response.text or "")[:300]
-            message = f"{where}: {what} failed with HTTP {response.status_code}: {vendor.strip().rstrip('.')}. Fix: {FIX[kind]}"
+            message = (f"{where}: {what} failed with HTTP {response.status_code}: "
+                       f"{vendor.strip().rstrip('.')}. Fix: {FIX[kind]}")
         elif isinstance(exc, requests.JSONDecodeError):
-            kind, message = "api", f"{where}: {what} failed: the API answered something that is not JSON. Fix: {FIX['api']}"
+            kind, message = (
+                "api",
+                f"{where}: {what} failed: the API answered something that is not JSON. Fix: {FIX['api']}",
+            )
         elif isinstance(exc, requests.RequestException):
-            kind, message = "api", f"{where}: {what} failed: cannot reach the API ({type(exc).__name__}). Fix: {FIX['api']}"
+            kind, message = (
+                "api",
+                f"{where}: {what} failed: cannot reach the API ({type(exc).__name__}). Fix: {FIX['api']}",
+            )
         else:
             raise exc
         return LiveSourceError(self.secrets.redact(message), kind=kind)
@@ -166,8 +173,11 @@ def refresh_token_auth(ctx: LiveContext, token_url: str, token_path: str) -> OAu
     token endpoint too, to ``{base_url}{token_path}``."""
     url = f"{ctx.base_url('')}{token_path}" if ctx.settings.base_url else token_url
     return OAuth2ClientCredentials(
-        access_token_url=url, client_id=ctx.secrets["client_id"], client_secret=ctx.secrets["client_secret"],
-        access_token_request_data={"grant_type": "refresh_token", "refresh_token": ctx.secrets["refresh_token"]})
+        access_token_url=url,
+        client_id=ctx.secrets["client_id"],
+        client_secret=ctx.secrets["client_secret"],
+        access_token_request_data={"grant_type": "refresh_token", "refresh_token": ctx.secrets["refresh_token"]},
+    )
 
 
 def get_json(client: RESTClient, path: str, **kwargs: Any) -> Any:

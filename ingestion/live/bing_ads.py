@@ -91,11 +91,23 @@ def _ymd(d: date) -> dict:
 
 def _report(ctx: LiveContext, auth, lo: date, hi: date) -> list[dict]:
     rp = _client(ctx, REPORTING_API, auth)
-    request = {"Type": "AdPerformanceReportRequest", "Format": "Csv", "ReportName": f"gata {ctx.tenant}",
-               "ExcludeReportHeader": True, "ExcludeReportFooter": True, "ExcludeColumnHeaders": False,
-               "ReturnOnlyCompleteData": False, "Aggregation": "Daily", "Columns": COLUMNS,
-               "Scope": {"AccountIds": [int(str(ctx.settings.account_id))]},
-               "Time": {"CustomDateRangeStart": _ymd(lo), "CustomDateRangeEnd": _ymd(hi), "ReportTimeZone": "GreenwichMeanTimeDublinEdinburghLisbonLondon"}}
+    request = {
+        "Type": "AdPerformanceReportRequest",
+        "Format": "Csv",
+        "ReportName": f"gata {ctx.tenant}",
+        "ExcludeReportHeader": True,
+        "ExcludeReportFooter": True,
+        "ExcludeColumnHeaders": False,
+        "ReturnOnlyCompleteData": False,
+        "Aggregation": "Daily",
+        "Columns": COLUMNS,
+        "Scope": {"AccountIds": [int(str(ctx.settings.account_id))]},
+        "Time": {
+            "CustomDateRangeStart": _ymd(lo),
+            "CustomDateRangeEnd": _ymd(hi),
+            "ReportTimeZone": "GreenwichMeanTimeDublinEdinburghLisbonLondon",
+        },
+    }
     report_id = _post(rp, "Reporting/v13/GenerateReport/Submit", {"ReportRequest": request})["ReportRequestId"]
     wait, waited = float(dlt.config.get("sources.report_poll_seconds") or 15.0), 0.0
     while True:
@@ -103,8 +115,9 @@ def _report(ctx: LiveContext, auth, lo: date, hi: date) -> list[dict]:
         if status["Status"] == "Success":
             break
         if status["Status"] == "Error" or waited > TIMEOUT_SECONDS:
-            raise LiveSourceError(f"{ctx.tenant}/{ctx.connector}: report {report_id} ({lo}..{hi}) ended "
-                                  f"{status['Status']}", kind="api")
+            raise LiveSourceError(
+                f"{ctx.tenant}/{ctx.connector}: report {report_id} ({lo}..{hi}) ended {status['Status']}", kind="api"
+            )
         time.sleep(wait)
         waited += wait
         wait = min(wait * 2, MAX_POLL_SECONDS)
@@ -114,18 +127,25 @@ def _report(ctx: LiveContext, auth, lo: date, hi: date) -> list[dict]:
     archive.raise_for_status()
     with zipfile.ZipFile(io.BytesIO(archive.content)) as z:
         text = z.read(z.namelist()[0]).decode("utf-8-sig")
-    return [coerce_to_contract(row, CONTRACTS["account_performance_report"]) for row in csv.DictReader(io.StringIO(text))]
+    return [
+        coerce_to_contract(row, CONTRACTS["account_performance_report"]) for row in csv.DictReader(io.StringIO(text))
+    ]
 
 
 def check(ctx: LiveContext) -> str:
     auth = refresh_token_auth(ctx, TOKEN_URL, "/consumers/oauth2/v2.0/token")
     try:
-        found = _post(_client(ctx, CAMPAIGN_API, auth), "CampaignManagement/v13/Campaigns/QueryByAccountId",
-                      {"AccountId": int(str(ctx.settings.account_id)), "CampaignType": "Search"})
+        found = _post(
+            _client(ctx, CAMPAIGN_API, auth),
+            "CampaignManagement/v13/Campaigns/QueryByAccountId",
+            {"AccountId": int(str(ctx.settings.account_id)), "CampaignType": "Search"},
+        )
     except requests.RequestException as exc:
         raise ctx.fail(f"reading account {ctx.settings.account_id}", exc, read_error) from None
-    return f"account {ctx.settings.account_id} of customer {ctx.settings.customer_id}: " \
-           f"{len(found.get('Campaigns', []))} search campaign(s) visible"
+    return (
+        f"account {ctx.settings.account_id} of customer {ctx.settings.customer_id}: "
+        f"{len(found.get('Campaigns', []))} search campaign(s) visible"
+    )
 
 
 def fetch(ctx: LiveContext, start: date, end: date) -> tuple[dict[str, list[dict]], dict]:

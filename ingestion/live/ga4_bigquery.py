@@ -65,9 +65,13 @@ def rate_limited(response: requests.Response | None, exc: BaseException | None) 
 def _client(ctx: LiveContext):
     auth = refresh_token_auth(ctx, TOKEN_URL, "/token")
     root = ctx.base_url(API_ROOT)
-    return ctx.client(f"{root}/bigquery/v2/projects/{ctx.settings.project_id}/datasets/{ctx.settings.dataset}",
-                      auth=auth, paginator=JSONResponseCursorPaginator(cursor_path="pageToken", cursor_param="pageToken"),
-                      data_selector="rows", retry_condition=rate_limited)
+    return ctx.client(
+        f"{root}/bigquery/v2/projects/{ctx.settings.project_id}/datasets/{ctx.settings.dataset}",
+        auth=auth,
+        paginator=JSONResponseCursorPaginator(cursor_path="pageToken", cursor_param="pageToken"),
+        data_selector="rows",
+        retry_condition=rate_limited,
+    )
 
 
 def check(ctx: LiveContext) -> str:
@@ -115,8 +119,11 @@ def fetch(ctx: LiveContext, start: date, end: date) -> tuple[dict[str, list[dict
                 break  # not exported yet: the next run starts here
             response.raise_for_status()
             schema = response.json()["schema"]["fields"]
-            events += [decode_row(schema, row) for page in client.paginate(
-                f"tables/{table}/data", params={"maxResults": ctx.page_size(10_000)}) for row in page]
+            events += [
+                decode_row(schema, row)
+                for page in client.paginate(f"tables/{table}/data", params={"maxResults": ctx.page_size(10_000)})
+                for row in page
+            ]
             last = max(last or day.isoformat(), day.isoformat())
             day += timedelta(days=1)
     except requests.RequestException as exc:

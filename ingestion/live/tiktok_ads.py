@@ -74,7 +74,9 @@ def _pages(client, path: str, params: dict) -> list[dict]:
 
 def check(ctx: LiveContext) -> str:
     try:
-        response = _client(ctx).get("advertiser/info/", params={"advertiser_ids": json.dumps([ctx.settings.advertiser_id])})
+        response = _client(ctx).get(
+            "advertiser/info/", params={"advertiser_ids": json.dumps([ctx.settings.advertiser_id])}
+        )
         raise_for_envelope(response)
     except requests.RequestException as exc:
         raise ctx.fail(f"reading advertiser {ctx.settings.advertiser_id}", exc, read_error) from None
@@ -93,10 +95,20 @@ def fetch(ctx: LiveContext, start: date, end: date) -> tuple[dict[str, list[dict
         day = since
         while day <= until:
             stop = min(until, day + timedelta(days=WINDOW_DAYS - 1))
-            out["ads_reports_daily"] += _pages(client, "report/integrated/get/", {
-                "advertiser_id": adv, "report_type": "BASIC", "data_level": "AUCTION_AD", "page_size": size,
-                "dimensions": json.dumps(["ad_id", "stat_time_day"]), "metrics": json.dumps(REPORT_METRICS),
-                "start_date": day.isoformat(), "end_date": stop.isoformat()})
+            out["ads_reports_daily"] += _pages(
+                client,
+                "report/integrated/get/",
+                {
+                    "advertiser_id": adv,
+                    "report_type": "BASIC",
+                    "data_level": "AUCTION_AD",
+                    "page_size": size,
+                    "dimensions": json.dumps(["ad_id", "stat_time_day"]),
+                    "metrics": json.dumps(REPORT_METRICS),
+                    "start_date": day.isoformat(),
+                    "end_date": stop.isoformat(),
+                },
+            )
             day = stop + timedelta(days=1)
     except requests.RequestException as exc:
         raise ctx.fail(f"fetching advertiser {adv}", exc, read_error) from None

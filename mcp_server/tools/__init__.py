@@ -96,11 +96,15 @@ def lean_schema(schema: dict[str, Any]) -> dict[str, Any]:
             return node
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return {**lean(defs[ref.removeprefix("#/$defs/")]), **{k: lean(v) for k, v in node.items() if k != "$ref"}}
+            return {
+                **lean(defs[ref.removeprefix("#/$defs/")]),
+                **{k: lean(v) for k, v in node.items() if k != "$ref"},
+            }
         out = {k: lean(v) for k, v in node.items() if k != "$defs"}
         branches = out.get("anyOf")
-        if isinstance(branches, list) and all(isinstance(b, dict) and set(b) == {"type"}
-                                              and isinstance(b["type"], str) for b in branches):
+        if isinstance(branches, list) and all(
+            isinstance(b, dict) and set(b) == {"type"} and isinstance(b["type"], str) for b in branches
+        ):
             del out["anyOf"]
             out["type"] = [b["type"] for b in branches]
         return out

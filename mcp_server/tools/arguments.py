@@ -29,17 +29,26 @@ ToolFn = Callable[..., Awaitable[Any]]
 INPUT_MODEL = "__gata_input_model__"
 
 
-def model_arguments(model: type[ArgsT]) -> Callable[[Callable[[ArgsT, Context[Any, Any]], Awaitable[ResultT]]],
-                                                     Callable[..., Awaitable[ResultT]]]:
+def model_arguments(
+    model: type[ArgsT],
+) -> Callable[[Callable[[ArgsT, Context[Any, Any]], Awaitable[ResultT]]], Callable[..., Awaitable[ResultT]]]:
     """Decorate ``async def tool(args: Model, ctx: Context) -> Result`` so the SDK publishes Model's fields."""
 
-    def decorate(fn: Callable[[ArgsT, Context[Any, Any]], Awaitable[ResultT]]) -> Callable[..., Awaitable[ResultT]]:
+    def decorate(
+        fn: Callable[[ArgsT, Context[Any, Any]], Awaitable[ResultT]],
+    ) -> Callable[..., Awaitable[ResultT]]:
         async def tool(ctx: Context[Any, Any], **fields: Any) -> ResultT:
             return await fn(model.model_validate(fields), ctx)
 
-        params = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[field.annotation, field],
-                                    default=inspect.Parameter.empty if field.is_required() else field)
-                  for name, field in model.model_fields.items()]
+        params = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[field.annotation, field],
+                default=inspect.Parameter.empty if field.is_required() else field,
+            )
+            for name, field in model.model_fields.items()
+        ]
         params.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context))
         returns = inspect.signature(fn, eval_str=True).return_annotation
         tool.__signature__ = inspect.Signature(params, return_annotation=returns)  # type: ignore[attr-defined]

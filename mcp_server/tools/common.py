@@ -9,11 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from semantic_configs.semantics import Name
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+READ_ONLY = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
 
-TenantArg = Annotated[Name | None, Field(
-    description="Admin sessions only: the tenant to read. Tenant-scoped sessions leave it out (naming another "
-                "tenant is refused).", examples=["tyrell_corp"])]
+TenantArg = Annotated[
+    Name | None,
+    Field(
+        description="Admin sessions only: the tenant to read. Tenant-scoped sessions leave it out (naming another "
+        "tenant is refused).",
+        examples=["tyrell_corp"],
+    ),
+]
 
 
 class Arguments(BaseModel):

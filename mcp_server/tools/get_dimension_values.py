@@ -24,13 +24,31 @@ MAX_VALUES_LIMIT = 1000
 class DimensionValuesArgs(Arguments):
     dimension: Annotated[Name, Field(description="A dimension name from list_metrics.",
                                      examples=["campaign_name", "source_platform"])]
-    search: Annotated[Text | None, Field(description="Optional case-insensitive fragment the values must contain, "
-                                         "e.g. 'black' finds 'tyrell_corp_black_friday'.", examples=["black"])] = None
-    metric: Annotated[Name | None, Field(description="Optional metric whose table the values are counted in (e.g. "
-                                         "'sessions' lists the source_platform values of analytics data). Default: "
-                                         "the dimension's own table.", examples=["sessions"])] = None
-    limit: Annotated[int, Field(ge=1, le=MAX_VALUES_LIMIT, description="Values to return, most frequent first "
-                                f"(max {MAX_VALUES_LIMIT}).")] = DEFAULT_VALUES_LIMIT
+    search: Annotated[
+        Text | None,
+        Field(
+            description="Optional case-insensitive fragment the values must contain, "
+            "e.g. 'black' finds 'tyrell_corp_black_friday'.",
+            examples=["black"],
+        ),
+    ] = None
+    metric: Annotated[
+        Name | None,
+        Field(
+            description="Optional metric whose table the values are counted in (e.g. "
+            "'sessions' lists the source_platform values of analytics data). Default: "
+            "the dimension's own table.",
+            examples=["sessions"],
+        ),
+    ] = None
+    limit: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=MAX_VALUES_LIMIT,
+            description=f"Values to return, most frequent first (max {MAX_VALUES_LIMIT}).",
+        ),
+    ] = DEFAULT_VALUES_LIMIT
     tenant: TenantArg = None
 
 
@@ -43,11 +61,14 @@ async def get_dimension_values(args: DimensionValuesArgs, ctx: Context[Any, Any]
     deadline = Deadline(state.config.query_timeout_s)
     scope = state.scope()
     no_nul([args.dimension, args.search, args.metric, args.tenant], "arguments")
-    return await guarded("get_dimension_values", lambda: dimension_values(state, scope, args, deadline), deadline)
+    return await guarded(
+        "get_dimension_values", lambda: dimension_values(state, scope, args, deadline), deadline
+    )
 
 
-def dimension_values(state: ServerState, scope: Scope, args: DimensionValuesArgs,
-                     deadline: Deadline | None = None) -> DimensionValues:
+def dimension_values(
+    state: ServerState, scope: Scope, args: DimensionValuesArgs, deadline: Deadline | None = None
+) -> DimensionValues:
     deadline = deadline or Deadline(state.config.query_timeout_s)
     with state.snapshots.use() as snap:
         slug = state.tenant_for(scope, snap, args.tenant)
@@ -64,10 +85,17 @@ def dimension_values(state: ServerState, scope: Scope, args: DimensionValuesArgs
 
         def make() -> str:
             counted = semantics.models[model].with_measures(value_count=lambda t: t.count())
-            filters: list[Any] = [lambda t: t[field].cast("string").lower().contains(term.lower())] if term else []
+            filters: list[Any] = (
+                [lambda t: t[field].cast("string").lower().contains(term.lower())] if term else []
+            )
             filters += semantics.model_filters(model)
-            q = counted.query(dimensions=[field], measures=["value_count"], filters=filters,
-                              order_by=[("value_count", "desc"), (field, "asc")], limit=limit + 1)
+            q = counted.query(
+                dimensions=[field],
+                measures=["value_count"],
+                filters=filters,
+                order_by=[("value_count", "desc"), (field, "asc")],
+                limit=limit + 1,
+            )
             sql: str = q.sql()
             check_tables(sql, semantics)
             return sql
@@ -78,6 +106,13 @@ def dimension_values(state: ServerState, scope: Scope, args: DimensionValuesArgs
         result = execute_cached(snap.con, snap.version, slug, sql, limit, deadline)
         table = semantics.config["tables"][model]["table"]
         grain = semantics.config["semantic_models"][model].get("description", "")
-        return DimensionValues(tenant=slug, dimension=args.dimension, counted_in=f"{table}: {grain}".strip(),
-                               search=term, values=[DimensionValue(value=v, count=int(c or 0)) for v, c in result.rows],
-                               truncated=result.truncated, sql=sql, snapshot=snap.info)
+        return DimensionValues(
+            tenant=slug,
+            dimension=args.dimension,
+            counted_in=f"{table}: {grain}".strip(),
+            search=term,
+            values=[DimensionValue(value=v, count=int(c or 0)) for v, c in result.rows],
+            truncated=result.truncated,
+            sql=sql,
+            snapshot=snap.info,
+        )

@@ -19,8 +19,14 @@ LISTED_VALUES = 12  # a dimension's values are listed when it has at most this m
 
 
 class ListMetricsArgs(Arguments):
-    search: Annotated[Text | None, Field(description="Optional case-insensitive word to narrow the list by name or "
-                                         "description, e.g. 'cost' or 'session'.", examples=["spend"])] = None
+    search: Annotated[
+        Text | None,
+        Field(
+            description="Optional case-insensitive word to narrow the list by name or "
+            "description, e.g. 'cost' or 'session'.",
+            examples=["spend"],
+        ),
+    ] = None
     tenant: TenantArg = None
 
 
@@ -44,24 +50,52 @@ def catalog(state: ServerState, scope: Scope, args: ListMetricsArgs) -> MetricCa
         def hit(name: str, spec: dict[str, Any]) -> bool:
             return not term or term in name.lower() or term in str(spec.get("description", "")).lower()
 
-        metrics = [MetricInfo(name=name, description=spec.get("description", ""), kind=spec.get("kind", "base"),
-                              format=spec.get("format", "number"), unit=spec.get("unit"),
-                              dimensions=list(spec.get("dimensions", [])), inputs=spec.get("inputs"))
-                   for name, spec in sorted(config["metrics"].items()) if hit(name, spec)]
-        dimensions = [DimensionInfo(name=name, description=spec.get("description", ""),
-                                    distinct_values=spec.get("distinct_values"),
-                                    values=[str(v) for v in spec["values"]]
-                                    if 0 < len(spec.get("values") or []) <= LISTED_VALUES else None,
-                                    grains=spec.get("grains"))
-                      for name, spec in sorted(config["dimensions"].items()) if hit(name, spec)]
+        metrics = [
+            MetricInfo(
+                name=name,
+                description=spec.get("description", ""),
+                kind=spec.get("kind", "base"),
+                format=spec.get("format", "number"),
+                unit=spec.get("unit"),
+                dimensions=list(spec.get("dimensions", [])),
+                inputs=spec.get("inputs"),
+            )
+            for name, spec in sorted(config["metrics"].items())
+            if hit(name, spec)
+        ]
+        dimensions = [
+            DimensionInfo(
+                name=name,
+                description=spec.get("description", ""),
+                distinct_values=spec.get("distinct_values"),
+                values=[str(v) for v in spec["values"]]
+                if 0 < len(spec.get("values") or []) <= LISTED_VALUES
+                else None,
+                grains=spec.get("grains"),
+            )
+            for name, spec in sorted(config["dimensions"].items())
+            if hit(name, spec)
+        ]
         dates = [c for c in config.get("coverage", {}).values() if c.get("date_min")]
-        coverage = Coverage(date_min=min((c["date_min"] for c in dates), default=None),
-                            date_max=max((c["date_max"] for c in dates), default=None))
+        coverage = Coverage(
+            date_min=min((c["date_min"] for c in dates), default=None),
+            date_max=max((c["date_max"] for c in dates), default=None),
+        )
         note = None
         if term:
-            note = (f"narrowed to names or descriptions containing {args.search!r}: {len(metrics)} of "
-                    f"{len(config['metrics'])} metrics, {len(dimensions)} of {len(config['dimensions'])} dimensions")
-        return MetricCatalog(tenant=slug, name=config.get("name", slug), currency=config.get("currency", ""),
-                             metrics=metrics, dimensions=dimensions,
-                             time_grains=list(config.get("time", {}).get("grains", [])), coverage=coverage,
-                             snapshot=snap.info, note=note, attribution=attribution_catalog(config))
+            note = (
+                f"narrowed to names or descriptions containing {args.search!r}: {len(metrics)} of "
+                f"{len(config['metrics'])} metrics, {len(dimensions)} of {len(config['dimensions'])} dimensions"
+            )
+        return MetricCatalog(
+            tenant=slug,
+            name=config.get("name", slug),
+            currency=config.get("currency", ""),
+            metrics=metrics,
+            dimensions=dimensions,
+            time_grains=list(config.get("time", {}).get("grains", [])),
+            coverage=coverage,
+            snapshot=snap.info,
+            note=note,
+            attribution=attribution_catalog(config),
+        )

@@ -28,8 +28,10 @@ ANNOTATIONS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idem
 def require_admin(scope: Scope) -> None:
     """Onboarding changes what the server serves: only an admin session may do it."""
     if not scope.admin:
-        raise ScopeRefused(f"onboard_tenant needs admin scope; this session is {scope.describe()}. Use an admin "
-                           "token (`gata token create --admin`) or a stdio server started with `gata serve --admin`.")
+        raise ScopeRefused(
+            f"onboard_tenant needs admin scope; this session is {scope.describe()}. Use an admin "
+            "token (`gata token create --admin`) or a stdio server started with `gata serve --admin`."
+        )
 
 
 @model_arguments(OnboardRequest)
@@ -43,7 +45,9 @@ async def onboard_tenant(args: OnboardRequest, ctx: Context[Any, Any]) -> Onboar
     def progress(done: float, total: float | None, message: str) -> None:
         try:
             anyio.from_thread.run(ctx.report_progress, done, total, message)
-        except Exception:  # a client that went away (or a REST caller, who has no progress channel) must not abort it
+        except (
+            Exception
+        ):  # a client that went away (or a REST caller, who has no progress channel) must not abort it
             log.debug("progress notification failed", exc_info=True)
 
     return await guarded("onboard_tenant", lambda: onboard(args, state.paths, progress))

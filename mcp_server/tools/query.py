@@ -26,15 +26,21 @@ SPEC_FIELDS = frozenset(QuerySpec.model_fields)
 
 
 class QueryArgs(QuerySpec):
-    chart: Annotated[ChartKind, Field(description="Also return a chart: 'auto' (a line for a time series, bars for "
-                                      "categories), 'line', 'bar', or 'none' (default). The PNG comes as an image "
-                                      "block, its Vega-Lite spec in `chart`.")] = "none"
+    chart: Annotated[
+        ChartKind,
+        Field(
+            description="Also return a chart: 'auto' (a line for a time series, bars for "
+            "categories), 'line', 'bar', or 'none' (default). The PNG comes as an image "
+            "block, its Vega-Lite spec in `chart`."
+        ),
+    ] = "none"
     tenant: TenantArg = None
 
     def spec(self) -> QuerySpec:
         """The question itself, without how to present it or whose data: what compiles (and is cached)."""
-        return QuerySpec.model_construct(**{k: v for k, v in self if k in SPEC_FIELDS},
-                                         _fields_set=self.model_fields_set & SPEC_FIELDS)
+        return QuerySpec.model_construct(
+            **{k: v for k, v in self if k in SPEC_FIELDS}, _fields_set=self.model_fields_set & SPEC_FIELDS
+        )
 
 
 @model_arguments(QueryArgs)
@@ -50,14 +56,18 @@ async def query(args: QueryArgs, ctx: Context[Any, Any]) -> QueryResult:
     state = state_of(ctx)
     deadline = Deadline(state.config.query_timeout_s)
     scope = state.scope()
-    no_nul([*args.metrics, *args.dimensions, args.tenant, args.attribution_model], "metric and dimension names")
+    no_nul(
+        [*args.metrics, *args.dimensions, args.tenant, args.attribution_model], "metric and dimension names"
+    )
     for f in args.filters:
         no_nul([f.field, f.value, *(f.values or [])], f"filter on {f.field!r}")
     no_nul([o.field for o in args.order_by], "order_by")
     return await guarded("query", lambda: run_query(state, scope, args, deadline), deadline)
 
 
-def run_query(state: ServerState, scope: Scope, args: QueryArgs, deadline: Deadline | None = None) -> QueryResult:
+def run_query(
+    state: ServerState, scope: Scope, args: QueryArgs, deadline: Deadline | None = None
+) -> QueryResult:
     """One governed query; ``deadline`` (default: a fresh one of the configured length) bounds all of it."""
     deadline = deadline or Deadline(state.config.query_timeout_s)
     notes: list[str] = []
@@ -74,12 +84,21 @@ def run_query(state: ServerState, scope: Scope, args: QueryArgs, deadline: Deadl
         deadline.check("the query")
         execution = execute_cached(snap.con, snap.version, slug, compiled.sql, limit, deadline)
         if len(execution.names) != len(compiled.columns):
-            raise RuntimeError(f"compiled columns {compiled.columns} do not match the result's {execution.names}")
+            raise RuntimeError(
+                f"compiled columns {compiled.columns} do not match the result's {execution.names}"
+            )
         dims = [c for c in compiled.columns if c not in spec.metrics]
         units = {m: semantics.metrics[m].get("unit") for m in spec.metrics}
-        columns = [Column(name=name, role="metric" if name in spec.metrics else "dimension", type=ctype,
-                          unit=units.get(name), format=semantics.metrics[name].get("format") if name in units else None)
-                   for name, ctype in zip(compiled.columns, execution.types, strict=True)]
+        columns = [
+            Column(
+                name=name,
+                role="metric" if name in spec.metrics else "dimension",
+                type=ctype,
+                unit=units.get(name),
+                format=semantics.metrics[name].get("format") if name in units else None,
+            )
+            for name, ctype in zip(compiled.columns, execution.types, strict=True)
+        ]
         rows = _rows(execution, compiled.columns)
         truncated, reason = execution.truncated, None
         if truncated:
@@ -88,16 +107,27 @@ def run_query(state: ServerState, scope: Scope, args: QueryArgs, deadline: Deadl
         rows, cut = fit_rows(rows, max(budget, 1024))
         if cut:
             truncated = True
-            reason = (f"the response was capped at {state.config.max_response_bytes} bytes after {len(rows)} rows: "
-                      "ask for fewer rows or fewer dimensions.")
+            reason = (
+                f"the response was capped at {state.config.max_response_bytes} bytes after {len(rows)} rows: "
+                "ask for fewer rows or fewer dimensions."
+            )
         empty_reason = None
         deadline.check("shaping the answer")
         if _is_empty(rows, dims) and not cut and execution.elapsed_ms < DIAGNOSE_BELOW_MS:
             empty_reason = _diagnose_empty(snap, semantics, spec, compiled.model, deadline)
-        result = QueryResult(tenant=slug, columns=columns, rows=rows, row_count=len(rows), truncated=truncated,
-                             truncated_reason=reason, limit=limit, empty_reason=empty_reason,
-                             notes=notes + list(compiled.notes), sql=compiled.sql,
-                             freshness=Freshness(last_load_at=snap.last_load_at(slug), snapshot=snap.info))
+        result = QueryResult(
+            tenant=slug,
+            columns=columns,
+            rows=rows,
+            row_count=len(rows),
+            truncated=truncated,
+            truncated_reason=reason,
+            limit=limit,
+            empty_reason=empty_reason,
+            notes=notes + list(compiled.notes),
+            sql=compiled.sql,
+            freshness=Freshness(last_load_at=snap.last_load_at(slug), snapshot=snap.info),
+        )
         config = snap.configs[slug]
         return attach_chart(result, args.chart, config.get("name", slug), config.get("currency", ""))
 
@@ -136,8 +166,9 @@ def _describe(f: Filter) -> str:
     return f"{f.field} {f.operator} {f.value!r}"
 
 
-def _diagnose_empty(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, model: str,
-                    deadline: Deadline) -> str:
+def _diagnose_empty(
+    snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec, model: str, deadline: Deadline
+) -> str:
     """Which filter emptied the result: re-run with progressively more of the filters (within the
     request's deadline: the diagnosis is part of the answer)."""
     dims = list(spec.dimensions) + (["date"] if spec.time_grain and "date" not in spec.dimensions else [])
@@ -151,20 +182,28 @@ def _diagnose_empty(snap: Snapshot, semantics: TenantSemantics, spec: QuerySpec,
 
     base = spec.model_copy(update={"filters": [], "date_range": None, "order_by": [], "limit": 1})
     if empty(base):
-        return (f"tenant {semantics.tenant} has no data at all for {', '.join(spec.metrics)}"
-                f"{' by ' + ', '.join(dims) if dims else ''}.")
+        return (
+            f"tenant {semantics.tenant} has no data at all for {', '.join(spec.metrics)}"
+            f"{' by ' + ', '.join(dims) if dims else ''}."
+        )
     if spec.date_range is not None and empty(base.model_copy(update={"date_range": spec.date_range})):
         cov = semantics.config.get("coverage", {}).get(model, {})
-        return (f"date_range {spec.date_range.start}..{spec.date_range.end} matched nothing: "
-                f"{model} data covers {cov.get('date_min')}..{cov.get('date_max')}.")
+        return (
+            f"date_range {spec.date_range.start}..{spec.date_range.end} matched nothing: "
+            f"{model} data covers {cov.get('date_min')}..{cov.get('date_max')}."
+        )
     applied: list[Filter] = []
     for i, f in enumerate(spec.filters, 1):
         applied.append(f)
         if empty(base.model_copy(update={"date_range": spec.date_range, "filters": list(applied)})):
             alone = empty(base.model_copy(update={"filters": [f]}))
             if alone:
-                return (f"filter {i} ({_describe(f)}) matches no row at all: list the values with "
-                        f"get_dimension_values(dimension={f.field!r}).")
-            return (f"filter {i} ({_describe(f)}) emptied the result: it matches rows on its own, but none "
-                    "together with the date_range and the filters before it.")
+                return (
+                    f"filter {i} ({_describe(f)}) matches no row at all: list the values with "
+                    f"get_dimension_values(dimension={f.field!r})."
+                )
+            return (
+                f"filter {i} ({_describe(f)}) emptied the result: it matches rows on its own, but none "
+                "together with the date_range and the filters before it."
+            )
     return "no rows matched the request."

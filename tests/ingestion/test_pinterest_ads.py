@@ -108,8 +108,15 @@ def test_a_tenant_using_it_builds_and_reconciles_to_the_cent(home: Paths) -> Non
         assert orphans == 0 and set(statuses) <= {"active", "paused", "removed"}
 
         # the same tenant without it: every other ad platform's rows are the same, ids and numbers
-        columns = "source_platform, report_date, campaign_id, ad_group_id, ad_id, spend, impressions, clicks, conversions"
+        columns = (
+            "source_platform, report_date, campaign_id, ad_group_id, ad_id, spend, impressions, clicks, conversions"
+        )
         for platform in mix["paid_ads"]:
-            rows = [con.execute(f'select {columns} from analytics."fct_{t}__ad_performance" where source_platform = ? '
-                                "order by all", [platform]).fetchall() for con, t in ((pinny, "pinny"), (plain, "plain"))]
+            rows = [
+                con.execute(
+                    f'select {columns} from analytics."fct_{t}__ad_performance" where source_platform = ? order by all',
+                    [platform],
+                ).fetchall()
+                for con, t in ((pinny, "pinny"), (plain, "plain"))
+            ]
             assert rows[0] == rows[1] and rows[0], platform

@@ -77,5 +77,7 @@ def declared(demo: Paths) -> tuple[set[str], set[str]]:
 
 @pytest.fixture(scope="session")
 def metric_dims(demo: Paths) -> dict[str, list[str]]:
-    config = yaml.safe_load((demo.serving_dir / "current" / "semantic_configs" / "tyrell_corp.yaml").read_text())
+    config = yaml.safe_load(
+        (demo.serving_dir / "current" / "semantic_configs" / "tyrell_corp.yaml").read_text()
+    )
     return {name: sorted(spec["dimensions"]) for name, spec in config["metrics"].items()}

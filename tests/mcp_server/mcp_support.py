@@ -177,10 +177,19 @@ def leak_markers(paths: Paths) -> set[str]:
     markers = set(OTHERS)
     with snapshot_db(paths, "current") as con:
         for other in OTHERS:
-            markers |= {r[0] for r in con.execute(
-                f"select distinct campaign_name from analytics.dim_{other}__campaigns").fetchall() if r[0]}
-            markers |= {r[0] for r in con.execute(
-                "select table_name from duckdb_tables() where table_name like ?", [f"%{other}%"]).fetchall()}
+            markers |= {
+                r[0]
+                for r in con.execute(
+                    f"select distinct campaign_name from analytics.dim_{other}__campaigns"
+                ).fetchall()
+                if r[0]
+            }
+            markers |= {
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() where table_name like ?", [f"%{other}%"]
+                ).fetchall()
+            }
     return markers
 
 

@@ -14,11 +14,16 @@ from tests.mcp_server.mcp_support import HttpServer, Session, Tokens
 agents_mcp = pytest.importorskip("agents.mcp")
 
 
-def test_openai_agents_sdk_lists_and_calls_gata_tools(server: HttpServer, tokens: Tokens, tyrell_http: Session) -> None:
+def test_openai_agents_sdk_lists_and_calls_gata_tools(
+    server: HttpServer, tokens: Tokens, tyrell_http: Session
+) -> None:
     args = {"metrics": ["spend", "clicks"], "dimensions": ["source_platform"]}
 
     async def run() -> tuple[list[str], dict]:
-        params = {"url": server.url + "/mcp", "headers": {"Authorization": f"Bearer {tokens.by_tenant['tyrell_corp']}"}}
+        params = {
+            "url": server.url + "/mcp",
+            "headers": {"Authorization": f"Bearer {tokens.by_tenant['tyrell_corp']}"},
+        }
         async with agents_mcp.MCPServerStreamableHttp(name="gata", params=params) as gata:
             names = sorted(t.name for t in await gata.list_tools())
             result = await gata.call_tool("query", args)
@@ -27,4 +32,3 @@ def test_openai_agents_sdk_lists_and_calls_gata_tools(server: HttpServer, tokens
     names, data = anyio.run(run)
     assert names == ["get_dimension_values", "list_metrics", "pipeline_health", "query"]
     assert data == tyrell_http.ok("query", args)
-

@@ -11,9 +11,22 @@ from gata.settings import Paths
 from tests.conftest import run_gata
 from tests.mcp_server.mcp_support import HttpServer, Tokens, env_for, http_client, session
 
-INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}
-CALL = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "query", "arguments": {"metrics": ["spend"]}}}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "0"},
+    },
+}
+CALL = {
+    "jsonrpc": "2.0",
+    "id": 2,
+    "method": "tools/call",
+    "params": {"name": "query", "arguments": {"metrics": ["spend"]}},
+}
 HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
@@ -29,8 +42,12 @@ def test_missing_or_wrong_token_is_401_without_data(server: HttpServer, token: s
         assert response.status_code == 401
         assert response.headers["www-authenticate"].startswith("Bearer ")
         assert "spend" not in response.text and "tyrell" not in response.text
-    assert httpx2.get(server.url + "/sse", headers={"Authorization": f"Bearer {token}"} if token else {},
-                      timeout=10).status_code == 401
+    assert (
+        httpx2.get(
+            server.url + "/sse", headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=10
+        ).status_code
+        == 401
+    )
     assert httpx2.post(server.url + "/messages/?session_id=0", json=CALL, timeout=10).status_code == 401
 
 
@@ -79,7 +96,9 @@ def test_token_cli_refuses_bad_input(demo: Paths) -> None:
     assert run_gata("token", "create", env=env_for(demo), check=False).returncode == 2
     bad = run_gata("token", "create", "--tenant", "Robert'); DROP", env=env_for(demo), check=False)
     assert bad.returncode == 2 and "malformed" in bad.stderr
-    stdio_without_scope = run_gata("serve", "--transport", "stdio", env=env_for(demo), check=False, timeout=60)
+    stdio_without_scope = run_gata(
+        "serve", "--transport", "stdio", env=env_for(demo), check=False, timeout=60
+    )
     assert stdio_without_scope.returncode == 2 and "--tenant" in stdio_without_scope.stderr
     http_with_scope = run_gata("serve", "--tenant", "tyrell_corp", env=env_for(demo), check=False, timeout=60)
     assert http_with_scope.returncode == 2 and "bearer token" in http_with_scope.stderr

@@ -47,11 +47,14 @@ def test_repeats_come_from_the_result_cache_and_a_new_snapshot_is_never_answered
         first = run_query(gata, Scope("tyrell_corp"), args)
         again = run_query(gata, Scope("tyrell_corp"), args)
         after = cache.RESULTS.stats()
-        assert again.rows == first.rows and after.hits == before.hits + 1 and after.misses == before.misses + 1
+        assert (
+            again.rows == first.rows and after.hits == before.hits + 1 and after.misses == before.misses + 1
+        )
 
         v2 = publish_copy(demo, paths.serving_dir, "v2")  # same config, doubled spend: only the data changed
-        table = yaml.safe_load((v2 / "semantic_configs" / "tyrell_corp.yaml").read_text())[
-            "tables"]["ad_performance"]["table"]
+        table = yaml.safe_load((v2 / "semantic_configs" / "tyrell_corp.yaml").read_text())["tables"][
+            "ad_performance"
+        ]["table"]
         with duckdb.connect(str(v2 / "warehouse.duckdb")) as con:
             con.execute(f"update analytics.{table} set spend = spend * 2")
         fresh = run_query(gata, Scope("tyrell_corp"), args)

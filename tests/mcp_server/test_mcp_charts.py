@@ -1,4 +1,5 @@
-"""Charts: query(chart=...) returns a PNG image block (rendered offline) and a Vega-Lite spec whose data are the rows."""
+"""Charts: query(chart=...) returns a PNG image block (rendered offline) and a Vega-Lite spec whose data
+are the rows."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ def test_time_series_is_a_line_with_currency_on_the_axis(tyrell: Session) -> Non
 def test_categories_are_bars_and_a_second_dimension_is_the_colour(tyrell: Session) -> None:
     data, spec, _ = chart_of(tyrell, {"metrics": ["clicks"], "dimensions": ["source_platform"], "chart": "auto"})
     assert data["chart"]["kind"] == "bar" and spec["encoding"]["x"]["field"] == "source_platform"
-    _, spec, _ = chart_of(tyrell, {"metrics": ["spend"], "dimensions": ["source_platform"], "time_grain": "week",
-                                   "chart": "line"})
+    _, spec, _ = chart_of(
+        tyrell,
+        {"metrics": ["spend"], "dimensions": ["source_platform"], "time_grain": "week", "chart": "line"},
+    )
     assert spec["encoding"]["color"]["field"] == "source_platform" and spec["encoding"]["x"]["field"] == "date"
     _, spec, _ = chart_of(tyrell, {"metrics": ["spend", "ctr"], "time_grain": "week", "chart": "bar"})
     assert [panel["encoding"]["y"]["field"] for panel in spec["vconcat"]] == ["spend", "ctr"]

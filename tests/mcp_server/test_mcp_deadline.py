@@ -38,8 +38,10 @@ from tests.mcp_server.mcp_support import (
 
 SLOW_TIMEOUT_S = 3.0
 SLOW_QUERY = {"metrics": ["spend"], "dimensions": ["source_platform"]}
-STOPPED = re.compile(r"DuckDB stopped (?:the query|the empty-result diagnosis) (\d+) ms after the request was "
-                     r"(cancelled|past its deadline)")
+STOPPED = re.compile(
+    r"DuckDB stopped (?:the query|the empty-result diagnosis) (\d+) ms after the request was "
+    r"(cancelled|past its deadline)"
+)
 GIVE_UP_AFTER_S = 2.0  # long enough for the query to be compiled and running, short of the time limit
 
 
@@ -51,7 +53,9 @@ def slow_copy(demo: Paths, root: Path) -> Paths:
     table = config["tables"]["ad_performance"]["table"]
     with duckdb.connect(str(paths.serving_dir / "v1" / "warehouse.duckdb")) as con:
         con.execute(f"alter table analytics.{table} rename to {table}__base")
-        con.execute(f"create view analytics.{table} as select b.* from analytics.{table}__base b, range(5000000) r")
+        con.execute(
+            f"create view analytics.{table} as select b.* from analytics.{table}__base b, range(5000000) r"
+        )
     return paths
 
 
@@ -62,8 +66,11 @@ def slow_home(demo: Paths, tmp_path_factory: pytest.TempPathFactory) -> Paths:
 
 @pytest.fixture(scope="module")
 def slow_server(slow_home: Paths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
-    with http_server(slow_home, tmp_path_factory.mktemp("slowlog") / "serve.log",
-                     GATA_QUERY_TIMEOUT_SECONDS=str(SLOW_TIMEOUT_S)) as srv:
+    with http_server(
+        slow_home,
+        tmp_path_factory.mktemp("slowlog") / "serve.log",
+        GATA_QUERY_TIMEOUT_SECONDS=str(SLOW_TIMEOUT_S),
+    ) as srv:
         yield srv
 
 
@@ -98,10 +105,13 @@ def test_a_cancelled_deadline_runs_no_more_queries() -> None:
 
 @pytest.mark.slow
 def test_the_time_limit_stops_a_slow_scan_and_others_are_answered_meanwhile(
-        slow_server: HttpServer, slow_tokens: dict[str, str]) -> None:
+    slow_server: HttpServer, slow_tokens: dict[str, str]
+) -> None:
     after = len(slow_server.log.read_text())
-    with session(lambda: http_client(slow_server.url, slow_tokens["tyrell_corp"])) as tyrell, \
-            session(lambda: http_client(slow_server.url, slow_tokens["wayne_enterprises"])) as wayne:
+    with (
+        session(lambda: http_client(slow_server.url, slow_tokens["tyrell_corp"])) as tyrell,
+        session(lambda: http_client(slow_server.url, slow_tokens["wayne_enterprises"])) as wayne,
+    ):
         pending = tyrell.portal.start_task_soon(tyrell.client.call_tool, "query", SLOW_QUERY)
         time.sleep(0.5)
         assert not pending.done()  # the scan is running ...
@@ -117,21 +127,35 @@ def test_the_time_limit_stops_a_slow_scan_and_others_are_answered_meanwhile(
     assert why == "past its deadline" and ms < 200
 
 
-LONG_LIKE = "%" + "%".join(["tyrellcorpblackfriday" + "z" * 5] * 7) + "%"  # 8 wildcards, near the 200-character limit
+LONG_LIKE = (
+    "%" + "%".join(["tyrellcorpblackfriday" + "z" * 5] * 7) + "%"
+)  # 8 wildcards, near the 200-character limit
 SHAPES = {
-    "long like pattern": {"metrics": ["spend"], "dimensions": ["campaign_name"],
-                          "filters": [{"field": "campaign_name", "operator": "ilike", "value": LONG_LIKE}]},
-    "thousand-value in list": {"metrics": ["spend", "clicks"], "dimensions": ["source_platform"], "filters": [
-        {"field": "campaign_name", "operator": "not in", "values": [f"c-{i}" for i in range(1000)]}]},
-    "wide group-by": {"metrics": ["spend", "clicks", "impressions"], "time_grain": "day",
-                      "dimensions": ["campaign_name", "source_platform"]},
+    "long like pattern": {
+        "metrics": ["spend"],
+        "dimensions": ["campaign_name"],
+        "filters": [{"field": "campaign_name", "operator": "ilike", "value": LONG_LIKE}],
+    },
+    "thousand-value in list": {
+        "metrics": ["spend", "clicks"],
+        "dimensions": ["source_platform"],
+        "filters": [
+            {"field": "campaign_name", "operator": "not in", "values": [f"c-{i}" for i in range(1000)]}
+        ],
+    },
+    "wide group-by": {
+        "metrics": ["spend", "clicks", "impressions"],
+        "time_grain": "day",
+        "dimensions": ["campaign_name", "source_platform"],
+    },
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("shape", list(SHAPES))
-def test_every_query_shape_stops_at_the_deadline(slow_server: HttpServer, slow_tokens: dict[str, str],
-                                                 shape: str) -> None:
+def test_every_query_shape_stops_at_the_deadline(
+    slow_server: HttpServer, slow_tokens: dict[str, str], shape: str
+) -> None:
     after = len(slow_server.log.read_text())
     with session(lambda: http_client(slow_server.url, slow_tokens["tyrell_corp"])) as tyrell:
         text = tyrell.error("query", SHAPES[shape])
@@ -161,12 +185,20 @@ def test_notifications_cancelled_stops_the_query_over_stdio(slow_home: Paths, tm
     errlog = tmp_path / "stderr.log"
 
     async def give_up(client: Client) -> None:
-        await client.call_tool("query", {"metrics": ["sessions"]})  # a fresh server: load tyrell's models first
-        with anyio.move_on_after(GIVE_UP_AFTER_S):  # the client sends notifications/cancelled as it abandons the call
+        await client.call_tool(
+            "query", {"metrics": ["sessions"]}
+        )  # a fresh server: load tyrell's models first
+        with anyio.move_on_after(
+            GIVE_UP_AFTER_S
+        ):  # the client sends notifications/cancelled as it abandons the call
             await client.call_tool("query", SLOW_QUERY)
 
-    with open(errlog, "w") as err, \
-            session(lambda: Client(stdio_client(stdio_params(slow_home, "--tenant", "tyrell_corp"), errlog=err))) as s:
+    with (
+        open(errlog, "w") as err,
+        session(
+            lambda: Client(stdio_client(stdio_params(slow_home, "--tenant", "tyrell_corp"), errlog=err))
+        ) as s,
+    ):
         s.run(give_up, s.client)
         ms, why = wait_for_line(errlog, 0)
         assert why == "cancelled" and ms < 100
@@ -179,11 +211,21 @@ def test_the_deadline_covers_compilation(demo: Paths) -> None:
 
     async def main() -> str:
         async with Client(mcp) as client:
-            result = await client.call_tool("query", {"metrics": ["spend"], "filters": [
-                {"field": "campaign_name", "operator": "in", "values": [f"slow-{i}" for i in range(1000)]}]})
+            result = await client.call_tool(
+                "query",
+                {
+                    "metrics": ["spend"],
+                    "filters": [
+                        {
+                            "field": "campaign_name",
+                            "operator": "in",
+                            "values": [f"slow-{i}" for i in range(1000)],
+                        }
+                    ],
+                },
+            )
             assert result.is_error
             return result.content[0].text  # type: ignore[union-attr]
 
     text = anyio.run(main)
     assert "took longer than 0.01 s" in text and "narrow the date_range" in text
-

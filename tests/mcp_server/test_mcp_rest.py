@@ -17,7 +17,9 @@ from tests.mcp_server.test_mcp_isolation import ATTACKS, PROPERTY, assert_no_lea
 PROBLEM = "application/problem+json"
 
 
-def rest(server: HttpServer, token: str | None, tool: str, args: dict[str, Any], **headers: str) -> httpx2.Response:
+def rest(
+    server: HttpServer, token: str | None, tool: str, args: dict[str, Any], **headers: str
+) -> httpx2.Response:
     """The REST request that mirrors ``tool(args)``."""
     auth = {"Authorization": f"Bearer {token}"} if token is not None else {}
     h = {**auth, **headers}
@@ -28,8 +30,12 @@ def rest(server: HttpServer, token: str | None, tool: str, args: dict[str, Any],
         return httpx2.post(url + "/tenants", json=args, headers=h, timeout=60)
     params = {k: str(v) for k, v in args.items() if k != "dimension"}
     if tool == "get_dimension_values":
-        return httpx2.get(f"{url}/dimensions/{quote(args['dimension'], safe='')}/values", params=params,
-                          headers=h, timeout=60)
+        return httpx2.get(
+            f"{url}/dimensions/{quote(args['dimension'], safe='')}/values",
+            params=params,
+            headers=h,
+            timeout=60,
+        )
     path = {"list_metrics": "/metrics", "pipeline_health": "/health"}[tool]
     return httpx2.get(url + path, params=params, headers=h, timeout=60)
 
@@ -55,9 +61,15 @@ def assert_same(mcp: CallToolResult, response: httpx2.Response) -> None:
 
 
 @pytest.mark.parametrize(("tool", "args"), ATTACKS, ids=[f"{t}-{i}" for i, (t, _) in enumerate(ATTACKS)])
-def test_rest_mirrors_mcp_on_every_hostile_case(server: HttpServer, tokens: Tokens, tyrell_http: Session, tool: str,
-                                                args: dict[str, Any], markers: set[str],
-                                                declared: tuple[set[str], set[str]]) -> None:
+def test_rest_mirrors_mcp_on_every_hostile_case(
+    server: HttpServer,
+    tokens: Tokens,
+    tyrell_http: Session,
+    tool: str,
+    args: dict[str, Any],
+    markers: set[str],
+    declared: tuple[set[str], set[str]],
+) -> None:
     response = rest(server, tokens.by_tenant["tyrell_corp"], tool, args)
     mcp = tyrell_http.call(tool, args)
     assert_same(mcp, response)
@@ -71,9 +83,14 @@ def test_rest_mirrors_mcp_on_every_hostile_case(server: HttpServer, tokens: Toke
 
 
 @pytest.mark.slow
-def test_property_rest_query_equals_mcp(server: HttpServer, tokens: Tokens, tyrell_http: Session,
-                                        markers: set[str], declared: tuple[set[str], set[str]],
-                                        metric_dims: dict[str, list[str]]) -> None:
+def test_property_rest_query_equals_mcp(
+    server: HttpServer,
+    tokens: Tokens,
+    tyrell_http: Session,
+    markers: set[str],
+    declared: tuple[set[str], set[str]],
+    metric_dims: dict[str, list[str]],
+) -> None:
     token = tokens.by_tenant["tyrell_corp"]
 
     @settings(PROPERTY, max_examples=60)
@@ -98,17 +115,24 @@ def test_tokens_and_scopes(server: HttpServer, tokens: Tokens) -> None:
     assert wayne["tenant"] == "wayne_enterprises"
     admin = rest(server, tokens.admin, "query", {"metrics": ["spend"]})
     assert admin.status_code == 400 and "say which tenant" in admin.json()["detail"]
-    assert rest(server, tokens.admin, "query", {"metrics": ["spend"], "tenant": "stark_industries"}).json()[
-        "tenant"] == "stark_industries"
+    assert (
+        rest(server, tokens.admin, "query", {"metrics": ["spend"], "tenant": "stark_industries"}).json()[
+            "tenant"
+        ]
+        == "stark_industries"
+    )
     ghost = rest(server, tokens.ghost, "list_metrics", {})
     assert ghost.status_code == 400 and "no published data" in ghost.json()["detail"]
     # onboarding is admin-only: a tenant token is refused before anything runs
     request = {"slug": "x_co", "name": "X", "sources": ["tiktok_ads"]}
     refused = rest(server, tokens.by_tenant["tyrell_corp"], "onboard_tenant", request)
     assert refused.status_code == 403 and "needs admin scope" in refused.json()["detail"]
-    invalid = rest(server, tokens.admin, "onboard_tenant", {"slug": "Bad Slug", "name": "X",
-                                                            "sources": ["nope_ads"]})
-    assert invalid.status_code == 400 and "nope_ads" in invalid.json()["detail"]  # names the unknown connector
+    invalid = rest(
+        server, tokens.admin, "onboard_tenant", {"slug": "Bad Slug", "name": "X", "sources": ["nope_ads"]}
+    )
+    assert (
+        invalid.status_code == 400 and "nope_ads" in invalid.json()["detail"]
+    )  # names the unknown connector
 
 
 def test_bad_requests_get_problems_that_say_what_to_do(server: HttpServer, tokens: Tokens) -> None:
@@ -124,8 +148,9 @@ def test_bad_requests_get_problems_that_say_what_to_do(server: HttpServer, token
     assert twice.status_code == 400 and "given twice" in twice.json()["detail"]
     huge = httpx2.post(url + "/query", content=b"{" + b" " * 300_000 + b"}", headers=auth, timeout=10)
     assert huge.status_code == 413
-    no_chart = httpx2.post(url + "/query", json={"metrics": ["spend"]}, headers={**auth, "Accept": "image/png"},
-                           timeout=10)
+    no_chart = httpx2.post(
+        url + "/query", json={"metrics": ["spend"]}, headers={**auth, "Accept": "image/png"}, timeout=10
+    )
     assert no_chart.status_code == 406 and "chart" in no_chart.json()["detail"]
 
 
@@ -151,4 +176,6 @@ def test_openapi_is_valid_and_built_from_the_tool_schemas(server: HttpServer, ad
         assert set(out["properties"]) == set(tools[name].output_schema["properties"]), name
         assert op["responses"]["403"]["content"][PROBLEM]
     params = {p["name"] for p in ops["get_dimension_values"]["parameters"]}
-    assert params == (set(tools["get_dimension_values"].input_schema["properties"]) - {"dimension"}) | {"name"}
+    assert params == (set(tools["get_dimension_values"].input_schema["properties"]) - {"dimension"}) | {
+        "name"
+    }

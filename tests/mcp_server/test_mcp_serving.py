@@ -30,12 +30,17 @@ TENANT = "stark_industries"
 
 
 def totals(result: dict) -> tuple[Decimal, int]:
-    return (sum((Decimal(str(r["spend"])) for r in result["rows"]), Decimal(0)), sum(r["clicks"] for r in result["rows"]))
+    return (
+        sum((Decimal(str(r["spend"])) for r in result["rows"]), Decimal(0)),
+        sum(r["clicks"] for r in result["rows"]),
+    )
 
 
 def direct_totals(paths: Paths, version: str) -> tuple[Decimal, int]:
     with snapshot_db(paths, version) as con:
-        spend, clicks = con.execute(f"select sum(spend), sum(clicks) from analytics.fct_{TENANT}__ad_performance").fetchone()
+        spend, clicks = con.execute(
+            f"select sum(spend), sum(clicks) from analytics.fct_{TENANT}__ad_performance"
+        ).fetchone()
     return spend, int(clicks)
 
 
@@ -43,7 +48,9 @@ def direct_totals(paths: Paths, version: str) -> tuple[Decimal, int]:
 def copy(demo: Paths, tmp_path_factory: pytest.TempPathFactory) -> Paths:
     """A private copy of the demo home, so rebuilding it leaves the other tests' data alone."""
     root = tmp_path_factory.mktemp("serving")
-    shutil.copytree(demo.home, root / "home", symlinks=True, ignore=shutil.ignore_patterns("*.lock", "tokens.json*"))
+    shutil.copytree(
+        demo.home, root / "home", symlinks=True, ignore=shutil.ignore_patterns("*.lock", "tokens.json*")
+    )
     raw = yaml.safe_load(demo.tenants_file.read_text())
     raw["tenants"][TENANT]["mock_data"]["seed"] += 1  # the rebuild lands different numbers
     (root / "tenants.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
@@ -52,14 +59,21 @@ def copy(demo: Paths, tmp_path_factory: pytest.TempPathFactory) -> Paths:
 
 def build(paths: Paths, log: Path) -> subprocess.Popen[bytes]:
     with open(log, "wb") as out:
-        return subprocess.Popen([*gata_command(), "build", "--tenant", TENANT], env=env_for(paths),
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [*gata_command(), "build", "--tenant", TENANT],
+            env=env_for(paths),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def test_queries_answer_during_a_build_and_switch_after_it(copy: Paths, tmp_path: Path) -> None:
     token = TokenStore(copy.tokens_file).create(tenant=TENANT)[1]
-    with http_server(copy, tmp_path / "serve.log") as server, \
-            session(lambda: http_client(server.url, token)) as s:
+    with (
+        http_server(copy, tmp_path / "serve.log") as server,
+        session(lambda: http_client(server.url, token)) as s,
+    ):
         before = s.ok("query", QUERY)
         old = before["freshness"]["snapshot"]["version"]
         assert totals(before) == direct_totals(copy, old)
@@ -100,17 +114,25 @@ def httpx_health(url: str) -> str:
 
 def test_admin_onboards_a_tenant_with_progress_and_it_is_served_at_once(copy: Paths, tmp_path: Path) -> None:
     admin = TokenStore(copy.tokens_file).create(admin=True)[1]
-    request = {"slug": "acme_corp", "name": "Acme Corporation", "sources": ["google_ads", "shopify"],
-               "days": 3, "volume": 0.3, "create_token": True}
+    request = {
+        "slug": "acme_corp",
+        "name": "Acme Corporation",
+        "sources": ["google_ads", "shopify"],
+        "days": 3,
+        "volume": 0.3,
+        "create_token": True,
+    }
     progress: list[tuple[float, float | None, str | None]] = []
 
     async def on_progress(done: float, total: float | None, message: str | None) -> None:
         progress.append((done, total, message))
 
-    with http_server(copy, tmp_path / "serve.log") as server, session(lambda: http_client(server.url, admin)) as s:
+    with (
+        http_server(copy, tmp_path / "serve.log") as server,
+        session(lambda: http_client(server.url, admin)) as s,
+    ):
         assert "Unknown tenant 'acme_corp'" in s.error("query", {"metrics": ["spend"], "tenant": "acme_corp"})
-        result = s.run(lambda: s.client.call_tool("onboard_tenant", request,
-                                                  progress_callback=on_progress))
+        result = s.run(lambda: s.client.call_tool("onboard_tenant", request, progress_callback=on_progress))
         assert not result.is_error, result.content[0].text
         outcome = result.structured_content
         assert outcome["tenant"] == "acme_corp" and "spend" in outcome["metrics"] and outcome["token"]

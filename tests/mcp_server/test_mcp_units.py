@@ -51,8 +51,13 @@ def test_timeout_reaches_the_agent_as_an_actionable_error() -> None:
 
 def test_row_cap_and_values() -> None:
     con = duckdb.connect()
-    result = execute(con, "select range as n, range::decimal(10,2) / 3 as d, date '2026-10-05' + range::int as day, "
-                          "date_trunc('week', date '2026-10-07') as wk from range(11)", 10, timeout_s=5)
+    result = execute(
+        con,
+        "select range as n, range::decimal(10,2) / 3 as d, date '2026-10-05' + range::int as day, "
+        "date_trunc('week', date '2026-10-07') as wk from range(11)",
+        10,
+        timeout_s=5,
+    )
     assert result.truncated and len(result.rows) == 10
     assert result.types == ["integer", "number", "date", "date"]
     assert result.rows[1] == (1, pytest.approx(0.33, abs=0.01), "2026-10-06", "2026-10-05")
@@ -100,8 +105,12 @@ def test_check_tables_rejects_foreign_tables() -> None:
 
     check_tables('select * from "analytics"."fct_a__x" as t0', sem)  # type: ignore[arg-type]
     check_tables("""select * from "analytics"."fct_a__x" where c = 'it''s analytics.fct_b__x'""", sem)  # type: ignore[arg-type]
-    for sql in ('select * from "analytics"."fct_b__x"', "select * from analytics.fct_b__x",
-                'select * from "analytics"."fct_a__x" join platform.load_history on true', "select 1"):
+    for sql in (
+        'select * from "analytics"."fct_b__x"',
+        "select * from analytics.fct_b__x",
+        'select * from "analytics"."fct_a__x" join platform.load_history on true',
+        "select 1",
+    ):
         with pytest.raises(RuntimeError):
             check_tables(sql, sem)  # type: ignore[arg-type]
 
@@ -121,7 +130,9 @@ def test_snapshot_manager_switches_on_a_new_target(demo: Paths, tmp_path: Path) 
     manager.close()
 
 
-def test_a_new_snapshot_reuses_the_compiled_models_of_unchanged_tenants_only(demo: Paths, tmp_path: Path) -> None:
+def test_a_new_snapshot_reuses_the_compiled_models_of_unchanged_tenants_only(
+    demo: Paths, tmp_path: Path
+) -> None:
     # a publish that changed one tenant must not make the server rebuild every tenant's models
     serving = tmp_path / "home" / "serving"
     publish_copy(demo, serving, "v1")
@@ -143,8 +154,9 @@ def test_response_size_cap_truncates_with_a_flag(demo: Paths) -> None:
 
     async def main() -> dict:
         async with Client(mcp) as client:
-            result = await client.call_tool("query", {"metrics": ["spend"], "dimensions": ["ad_id", "date"],
-                                                      "limit": 5000})
+            result = await client.call_tool(
+                "query", {"metrics": ["spend"], "dimensions": ["ad_id", "date"], "limit": 5000}
+            )
             assert not result.is_error
             return result.structured_content
 
@@ -163,13 +175,26 @@ def test_lean_output_schemas_accept_and_refuse_what_the_full_ones_do() -> None:
         lean = lean_schema(full)
         assert "$defs" not in lean and "$ref" not in str(lean) and "'anyOf': [{'type'" not in str(lean)
         Draft202012Validator.check_schema(lean)
-    result = {"tenant": "t", "columns": [{"name": "spend", "role": "metric", "type": "number", "unit": "USD",
-                                          "format": None}],
-              "rows": [{"spend": 1.5}], "row_count": 1, "truncated": False, "limit": 100, "notes": [], "sql": "select",
-              "freshness": {"last_load_at": None, "snapshot": {"version": "v1", "published_at": "2026-12-01T00:00:00Z"}}}
+    result = {
+        "tenant": "t",
+        "columns": [{"name": "spend", "role": "metric", "type": "number", "unit": "USD", "format": None}],
+        "rows": [{"spend": 1.5}],
+        "row_count": 1,
+        "truncated": False,
+        "limit": 100,
+        "notes": [],
+        "sql": "select",
+        "freshness": {
+            "last_load_at": None,
+            "snapshot": {"version": "v1", "published_at": "2026-12-01T00:00:00Z"},
+        },
+    }
     full = BY_NAME["query"].output.model_json_schema()
-    bad = [{**result, "columns": [{**result["columns"][0], "unit": 3}]}, {**result, "freshness": {"snapshot": {}}},
-           {**result, "columns": [{**result["columns"][0], "role": "x"}]}]
+    bad = [
+        {**result, "columns": [{**result["columns"][0], "unit": 3}]},
+        {**result, "freshness": {"snapshot": {}}},
+        {**result, "columns": [{**result["columns"][0], "role": "x"}]},
+    ]
     for schema in (full, lean_schema(full)):
         assert Draft202012Validator(schema).is_valid(result)
         assert not any(Draft202012Validator(schema).is_valid(b) for b in bad)

@@ -41,19 +41,38 @@ def rows(con: duckdb.DuckDBPyConnection, sem: TenantSemantics, **spec: object) -
 
 @pytest.mark.parametrize("tenant", DEMO)
 def test_attributed_revenue_over_all_channels_equals_revenue_per_day_under_every_model(
-        demo: Paths, serving: duckdb.DuckDBPyConnection, tenant: str) -> None:
+    demo: Paths, serving: duckdb.DuckDBPyConnection, tenant: str
+) -> None:
     sem = semantics(demo, tenant)
-    revenue = {r["date"]: r["revenue"] for r in rows(serving, sem, metrics=["revenue"], time_grain="day", limit=5000)}
+    revenue = {
+        r["date"]: r["revenue"] for r in rows(serving, sem, metrics=["revenue"], time_grain="day", limit=5000)
+    }
     assert sum(revenue.values()) > 0
     for model in ATTRIBUTION_MODELS:
-        got = rows(serving, sem, metrics=["attributed_revenue", "attributed_orders"], dimensions=["channel"],
-                   time_grain="day", attribution_model=model, limit=5000)
+        got = rows(
+            serving,
+            sem,
+            metrics=["attributed_revenue", "attributed_orders"],
+            dimensions=["channel"],
+            time_grain="day",
+            attribution_model=model,
+            limit=5000,
+        )
         by_day: dict = {}
         for r in got:
             by_day[r["date"]] = by_day.get(r["date"], Decimal(0)) + r["attributed_revenue"]
         assert {d: v for d, v in by_day.items() if v} == {d: v for d, v in revenue.items() if v}, model
-        assert {r["channel"] for r in got} <= {"paid_search", "paid_social", "organic_search", "organic_social",
-                                               "email", "referral", "direct", "other", "unattributed"}
+        assert {r["channel"] for r in got} <= {
+            "paid_search",
+            "paid_social",
+            "organic_search",
+            "organic_social",
+            "email",
+            "referral",
+            "direct",
+            "other",
+            "unattributed",
+        }
         paid = rows(serving, sem, metrics=["paid_orders"])[0]["paid_orders"]
         assert sum(r["attributed_orders"] for r in got) == pytest.approx(paid, abs=1e-6), model
 
@@ -69,7 +88,9 @@ def test_each_orders_credits_sum_to_one_and_its_cents_to_its_total(demo: Paths, 
         assert bad == []
         models, orders = con.execute(f"""select count(distinct attribution_model), count(distinct order_id)
             from analytics."fct_{tenant}__attribution" """).fetchone()
-        paid = con.execute(f'select count(*) from analytics."fct_{tenant}__orders" where is_paid').fetchone()[0]
+        paid = con.execute(f'select count(*) from analytics."fct_{tenant}__orders" where is_paid').fetchone()[
+            0
+        ]
         assert (models, orders) == (len(ATTRIBUTION_MODELS), paid)
 
 
@@ -89,10 +110,14 @@ def test_paths_follow_the_person_and_the_lookback(demo: Paths) -> None:
         # a device that logged in later carries its earlier anonymous sessions into the person's path
         linked = con.execute(f"""
             select count(*) from analytics."fct_{tenant}__conversion_paths" p
-            join analytics."fct_{tenant}__sessions" s using (session_id) where s.user_id is null""").fetchone()[0]
+            join analytics."fct_{tenant}__sessions" s using (session_id) where s.user_id is null""").fetchone()[
+            0
+        ]
         assert linked > 0
-        channels = dict(con.execute(f"""select channel, any_value(source_platform)
-            from analytics."fct_{tenant}__touchpoints" group by 1""").fetchall())
+        channels = dict(
+            con.execute(f"""select channel, any_value(source_platform)
+            from analytics."fct_{tenant}__touchpoints" group by 1""").fetchall()
+        )
         assert {"paid_search", "paid_social", "direct", "email", "organic_search"} <= set(channels)
         assert channels["direct"] is None and channels["paid_search"] == "google_ads"
         campaigns = con.execute(f"""select count(*) filter (where campaign_id is null) from
@@ -103,13 +128,23 @@ def test_paths_follow_the_person_and_the_lookback(demo: Paths) -> None:
 def test_models_follow_their_rules_on_one_path(demo: Paths) -> None:
     tenant = "tyrell_corp"
     with tenant_db(demo, tenant) as con:
-        order_id, n = con.execute(f"""select order_id, touch_count from analytics."fct_{tenant}__conversion_paths"
+        order_id, n = (
+            con.execute(f"""select order_id, touch_count from analytics."fct_{tenant}__conversion_paths"
             where touch_count >= 4 order by order_id limit 1""").fetchone()
-        credit = {(m, i): c for m, i, c in con.execute(f"""select attribution_model, touch_index, credit
-            from analytics."fct_{tenant}__attribution" where order_id = ?""", [order_id]).fetchall()}
+        )
+        credit = {
+            (m, i): c
+            for m, i, c in con.execute(
+                f"""select attribution_model, touch_index, credit
+            from analytics."fct_{tenant}__attribution" where order_id = ?""",
+                [order_id],
+            ).fetchall()
+        }
         assert credit[("first_touch", 1)] == 1 and credit[("last_touch", n)] == 1
         assert credit[("linear", 2)] == pytest.approx(1 / n)
-        assert credit[("position_based", 1)] == pytest.approx(0.4) and credit[("position_based", n)] == pytest.approx(0.4)
+        assert credit[("position_based", 1)] == pytest.approx(0.4) and credit[
+            ("position_based", n)
+        ] == pytest.approx(0.4)
         assert credit[("position_based", 2)] == pytest.approx(0.2 / (n - 2))
         assert credit[("time_decay", n)] >= credit[("time_decay", 1)]  # later touches weigh more
         one_touch = con.execute(f"""select min(credit) from analytics."fct_{tenant}__attribution"

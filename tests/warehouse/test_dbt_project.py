@@ -19,7 +19,9 @@ OWN_MODEL_DIRS = ("analytics", "platform/hubs", "platform/ops", "platform/satell
 
 
 def project_files(suffix: str) -> list[Path]:
-    return [p for p in DBT_PROJECT_DIR.rglob(f"*{suffix}") if "target" not in p.parts and "logs" not in p.parts]
+    return [
+        p for p in DBT_PROJECT_DIR.rglob(f"*{suffix}") if "target" not in p.parts and "logs" not in p.parts
+    ]
 
 
 def yml_models() -> dict[str, dict]:
@@ -32,8 +34,11 @@ def yml_models() -> dict[str, dict]:
 
 def test_every_var_the_project_reads_is_declared_in_dbt_project_yml() -> None:
     declared = set(yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"])
-    used = {name for path in project_files(".sql") + project_files(".yml")
-            for name in re.findall(r"\bvar\(\s*['\"](\w+)['\"]", path.read_text())}
+    used = {
+        name
+        for path in project_files(".sql") + project_files(".yml")
+        for name in re.findall(r"\bvar\(\s*['\"](\w+)['\"]", path.read_text())
+    }
     assert used, "no var() found: the scan is broken"
     assert used <= declared, f"vars used but not declared in dbt_project.yml: {sorted(used - declared)}"
 
@@ -42,10 +47,17 @@ def test_the_runner_passes_only_declared_vars() -> None:
     from warehouse.runner import PROJECT_VARS, split_vars
 
     declared = set(yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"])
-    project, env = split_vars({"gata_tenant": "acme", "gata_sources": {"paid_ads": ["google_ads"]},
-                               "gata_attribution_models": ["first_touch"]})
+    project, env = split_vars(
+        {
+            "gata_tenant": "acme",
+            "gata_sources": {"paid_ads": ["google_ads"]},
+            "gata_attribution_models": ["first_touch"],
+        }
+    )
     assert set(project) <= declared and set(PROJECT_VARS) <= declared
-    assert env["GATA_TENANT"] == "acme" and json.loads(env["GATA_TENANT_SOURCES"]) == {"paid_ads": ["google_ads"]}
+    assert env["GATA_TENANT"] == "acme" and json.loads(env["GATA_TENANT_SOURCES"]) == {
+        "paid_ads": ["google_ads"]
+    }
 
 
 @pytest.mark.parametrize("folder", OWN_MODEL_DIRS)
@@ -57,13 +69,19 @@ def test_each_model_has_a_yml_beside_it_stating_its_grain(folder: str) -> None:
         assert path.stem in models, f"{path.stem} has no yml entry"
         entry = models[path.stem]
         assert entry["_file"].parent == path.parent, f"{path.stem}'s yml is not beside it"
-        assert "one row per" in entry.get("description", "").lower(), f"{path.stem}: description states no grain"
+        assert "one row per" in entry.get("description", "").lower(), (
+            f"{path.stem}: description states no grain"
+        )
 
 
 def star_digests(paths: Paths, tenant: str) -> dict[str, str]:
     with duckdb.connect(str(paths.tenant_db(tenant)), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'analytics' order by 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'analytics' order by 1"
+            ).fetchall()
+        ]
         return {t: table_digest(con, "analytics", t) for t in tables}
 
 
@@ -72,7 +90,9 @@ def parse_log(paths: Paths, tenant: str) -> str:
 
 
 @pytest.mark.slow
-def test_another_tenants_build_parses_partially_and_a_rebuild_parses_nothing(demo: Paths, monkeypatch) -> None:
+def test_another_tenants_build_parses_partially_and_a_rebuild_parses_nothing(
+    demo: Paths, monkeypatch
+) -> None:
     from warehouse.runner import PARTIAL_PARSE_FILE, build_tenant
 
     monkeypatch.setenv("GATA_HOME", str(demo.home))
@@ -87,8 +107,11 @@ def test_another_tenants_build_parses_partially_and_a_rebuild_parses_nothing(dem
     assert build_tenant(tenant, demo).success
     text = parse_log(demo, tenant.slug)
     assert "Unable to do partial parsing" not in text and "Partial parsing enabled:" in text, text[:3000]
-    changed = int(re.search(r"Partial parsing enabled: \d+ files deleted, \d+ files added, (\d+) files changed",
-                            text).group(1))
+    changed = int(
+        re.search(
+            r"Partial parsing enabled: \d+ files deleted, \d+ files added, (\d+) files changed", text
+        ).group(1)
+    )
     assert 0 < changed < len(project_files(".sql")) + len(project_files(".yml"))
     assert star_digests(demo, tenant.slug) == before
 
@@ -99,19 +122,38 @@ def test_another_tenants_build_parses_partially_and_a_rebuild_parses_nothing(dem
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("tenant", "expected"), [
-    ("stark_industries", {"mixpanel_sessions_split_after_30_minutes_of_inactivity",
-                          "mixpanel_session_timeout_comes_from_the_tenant",
-                          "woocommerce_order_status_maps_to_the_canonical_vocabulary"}),
-    ("tyrell_corp", {"google_ads_cost_micros_become_currency",
-                     "google_ads_campaign_status_maps_to_the_canonical_vocabulary",
-                     "shopify_financial_status_maps_to_the_canonical_vocabulary"}),
-    ("wayne_enterprises", {"google_ads_cost_micros_become_currency",
-                           "google_ads_campaign_status_maps_to_the_canonical_vocabulary",
-                           "bigcommerce_status_ids_map_to_the_canonical_vocabulary"}),
-])
-def test_the_mapping_unit_tests_of_a_tenants_sources_run_and_pass(demo: Paths, tenant: str, expected: set[str],
-                                                                  monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("tenant", "expected"),
+    [
+        (
+            "stark_industries",
+            {
+                "mixpanel_sessions_split_after_30_minutes_of_inactivity",
+                "mixpanel_session_timeout_comes_from_the_tenant",
+                "woocommerce_order_status_maps_to_the_canonical_vocabulary",
+            },
+        ),
+        (
+            "tyrell_corp",
+            {
+                "google_ads_cost_micros_become_currency",
+                "google_ads_campaign_status_maps_to_the_canonical_vocabulary",
+                "shopify_financial_status_maps_to_the_canonical_vocabulary",
+            },
+        ),
+        (
+            "wayne_enterprises",
+            {
+                "google_ads_cost_micros_become_currency",
+                "google_ads_campaign_status_maps_to_the_canonical_vocabulary",
+                "bigcommerce_status_ids_map_to_the_canonical_vocabulary",
+            },
+        ),
+    ],
+)
+def test_the_mapping_unit_tests_of_a_tenants_sources_run_and_pass(
+    demo: Paths, tenant: str, expected: set[str], monkeypatch
+) -> None:
     from warehouse.runner import unit_test_tenant
 
     monkeypatch.setenv("GATA_HOME", str(demo.home))

@@ -37,13 +37,19 @@ class FakeBigCommerce(Family):
 
     def throttled(self) -> Response:
         ms = self.faults.retry_after * 1000
-        return JSONResponse({"status": 429, "title": "Too many requests"}, status_code=429,
-                            headers={"X-Rate-Limit-Time-Reset-Ms": str(ms), "Retry-After": str(self.faults.retry_after)})
+        return JSONResponse(
+            {"status": 429, "title": "Too many requests"},
+            status_code=429,
+            headers={"X-Rate-Limit-Time-Reset-Ms": str(ms), "Retry-After": str(self.faults.retry_after)},
+        )
 
     def routes(self) -> list:
         base = "/stores/{store}"
-        return [Route(base + "/v2/store", self.store), Route(base + "/v2/orders", self.orders),
-                Route(base + "/v3/catalog/products", self.products)]
+        return [
+            Route(base + "/v2/store", self.store),
+            Route(base + "/v2/orders", self.orders),
+            Route(base + "/v3/catalog/products", self.products),
+        ]
 
     def _guard(self, request: Request) -> Response | None:
         if request.headers.get("X-Auth-Token") != self.token:
@@ -58,21 +64,29 @@ class FakeBigCommerce(Family):
     async def store(self, request: Request) -> Response:
         if (bad := self._guard(request)) is not None:
             return bad
-        return JSONResponse({"id": self.store_hash, "name": self.tenant.name,
-                             "currency": self.tenant.business_logic.currency})
+        return JSONResponse(
+            {"id": self.store_hash, "name": self.tenant.name, "currency": self.tenant.business_logic.currency}
+        )
 
     async def orders(self, request: Request) -> Response:
         if (bad := self._guard(request)) is not None:
             return bad
         q = request.query_params
-        rows = [o for o in self.records("bigcommerce")["orders"]
-                if ("min_date_created" not in q or _rfc(o["date_created"]) >= datetime.fromisoformat(q["min_date_created"]))
-                and ("max_date_created" not in q or _rfc(o["date_created"]) <= datetime.fromisoformat(q["max_date_created"]))
-                and ("min_date_modified" not in q
-                     or _rfc(o["date_modified"]) >= datetime.fromisoformat(q["min_date_modified"]))]
+        rows = [
+            o
+            for o in self.records("bigcommerce")["orders"]
+            if ("min_date_created" not in q or _rfc(o["date_created"]) >= datetime.fromisoformat(q["min_date_created"]))
+            and (
+                "max_date_created" not in q or _rfc(o["date_created"]) <= datetime.fromisoformat(q["max_date_created"])
+            )
+            and (
+                "min_date_modified" not in q
+                or _rfc(o["date_modified"]) >= datetime.fromisoformat(q["min_date_modified"])
+            )
+        ]
         rows.sort(key=lambda o: o["id"])
         limit, page = min(int(q.get("limit", 50)), 250), int(q.get("page", 1))
-        chunk = rows[(page - 1) * limit: page * limit]
+        chunk = rows[(page - 1) * limit : page * limit]
         if not chunk:
             return Response(status_code=204)
         self.count("orders", chunk, lambda r: r["id"])
@@ -82,11 +96,25 @@ class FakeBigCommerce(Family):
         if (bad := self._guard(request)) is not None:
             return bad
         q = request.query_params
-        rows = [p for p in self.records("bigcommerce")["products"]
-                if "date_modified:min" not in q or p["date_modified"] >= q["date_modified:min"]]
+        rows = [
+            p
+            for p in self.records("bigcommerce")["products"]
+            if "date_modified:min" not in q or p["date_modified"] >= q["date_modified:min"]
+        ]
         limit, page = min(int(q.get("limit", 50)), 250), int(q.get("page", 1))
-        chunk = rows[(page - 1) * limit: page * limit]
+        chunk = rows[(page - 1) * limit : page * limit]
         self.count("products", chunk, lambda r: r["id"])
-        return JSONResponse({"data": chunk, "meta": {"pagination": {
-            "total": len(rows), "count": len(chunk), "per_page": limit, "current_page": page,
-            "total_pages": max(1, math.ceil(len(rows) / limit))}}})
+        return JSONResponse(
+            {
+                "data": chunk,
+                "meta": {
+                    "pagination": {
+                        "total": len(rows),
+                        "count": len(chunk),
+                        "per_page": limit,
+                        "current_page": page,
+                        "total_pages": max(1, math.ceil(len(rows) / limit)),
+                    }
+                },
+            }
+        )

@@ -75,8 +75,15 @@ class FakeBing(Family):
         if form.get("refresh_token") != self.refresh_token or self.revoked:
             return JSONResponse({"error": "invalid_grant", "error_description": "AADSTS70008: The provided "
                                  "authorization code or refresh token has expired due to inactivity."}, status_code=400)
-        return JSONResponse({"token_type": "Bearer", "scope": "https://ads.microsoft.com/msads.manage",
-                             "expires_in": 3600, "access_token": self.access_token, "refresh_token": self.refresh_token})
+        return JSONResponse(
+            {
+                "token_type": "Bearer",
+                "scope": "https://ads.microsoft.com/msads.manage",
+                "expires_in": 3600,
+                "access_token": self.access_token,
+                "refresh_token": self.refresh_token,
+            }
+        )
 
     def _guard(self, request: Request) -> Response | None:
         h = request.headers
@@ -97,11 +104,16 @@ class FakeBing(Family):
                 return bad
             body = await request.json()
             parent = PARENT[obj]
-            rows = [{k: v for k, v in r.items() if k != parent} for r in self.records("bing_ads")[obj]
-                    if str(r[parent]) == str(body[parent])]
+            rows = [
+                {k: v for k, v in r.items() if k != parent}
+                for r in self.records("bing_ads")[obj]
+                if str(r[parent]) == str(body[parent])
+            ]
             self.count(obj, rows, lambda r: r["Id"])
-            return JSONResponse({{"campaigns": "Campaigns", "ad_groups": "AdGroups", "ads": "Ads"}[obj]: rows,
-                                 "PartialErrors": []})
+            return JSONResponse(
+                {{"campaigns": "Campaigns", "ad_groups": "AdGroups", "ads": "Ads"}[obj]: rows, "PartialErrors": []}
+            )
+
         return handler
 
     async def submit(self, request: Request) -> Response:
@@ -121,8 +133,9 @@ class FakeBing(Family):
         if rep["polls"] < POLLS_UNTIL_DONE:
             return JSONResponse({"ReportRequestStatus": {"ReportDownloadUrl": None, "Status": "Pending"}})
         base = str(request.url).split("/Reporting/")[0]
-        return JSONResponse({"ReportRequestStatus": {"ReportDownloadUrl": f"{base}/download/{rid}.zip?sig=fake",
-                                                     "Status": "Success"}})
+        return JSONResponse(
+            {"ReportRequestStatus": {"ReportDownloadUrl": f"{base}/download/{rid}.zip?sig=fake", "Status": "Success"}}
+        )
 
     async def download(self, request: Request) -> Response:
         req = self.reports[request.path_params["report_id"]]["request"]

@@ -89,8 +89,9 @@ class FakeLinkedIn(Family):
         account = (re.search(r"sponsoredAccount%3A(\d+)", raw) or re.search(r"sponsoredAccount:(\d+)", raw))
         if (bad := self._guard(request, account.group(1) if account else None)) is not None:
             return bad
-        m = re.search(r"dateRange=\(start:\(year:(\d+),month:(\d+),day:(\d+)\),end:\(year:(\d+),month:(\d+),day:(\d+)\)\)",
-                      raw)
+        m = re.search(
+            r"dateRange=\(start:\(year:(\d+),month:(\d+),day:(\d+)\),end:\(year:(\d+),month:(\d+),day:(\d+)\)\)", raw
+        )
         if not m or "q=statistics" not in raw:
             return _li_error(400, "ILLEGAL_ARGUMENT", "Invalid query parameters passed to request", 100)
         y1, m1, d1, y2, m2, d2 = map(int, m.groups())

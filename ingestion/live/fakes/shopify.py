@@ -67,8 +67,16 @@ class FakeShopify(Family):
     async def shop(self, request: Request) -> Response:
         if (bad := self._guard(request)) is not None:
             return bad
-        return JSONResponse({"shop": {"id": 1, "name": self.tenant.name, "currency": self.tenant.business_logic.currency,
-                                      "myshopify_domain": "fake.myshopify.com"}})
+        return JSONResponse(
+            {
+                "shop": {
+                    "id": 1,
+                    "name": self.tenant.name,
+                    "currency": self.tenant.business_logic.currency,
+                    "myshopify_domain": "fake.myshopify.com",
+                }
+            }
+        )
 
     async def access_scopes(self, request: Request) -> Response:
         if (bad := self._guard(request)) is not None:
@@ -81,11 +89,13 @@ class FakeShopify(Family):
 
         def keep(o: dict, f: dict) -> bool:
             created, updated = _dt(o["created_at"]), _dt(o["updated_at"])
-            return all([
-                "created_at_min" not in f or created >= _dt(f["created_at_min"]),
-                "created_at_max" not in f or created <= _dt(f["created_at_max"]),
-                "updated_at_min" not in f or updated >= _dt(f["updated_at_min"]),
-            ])
+            return all(
+                [
+                    "created_at_min" not in f or created >= _dt(f["created_at_min"]),
+                    "created_at_max" not in f or created <= _dt(f["created_at_max"]),
+                    "updated_at_min" not in f or updated >= _dt(f["updated_at_min"]),
+                ]
+            )
 
         def render(o: dict) -> dict:
             added = self.faults.field_added_on
@@ -93,8 +103,14 @@ class FakeShopify(Family):
                 return {**o, ADDED_FIELD: 580111}
             return o
 
-        return self._page(request, "orders", self.records("shopify")["orders"], keep, render,
-                          ("created_at_min", "created_at_max", "updated_at_min", "status"))
+        return self._page(
+            request,
+            "orders",
+            self.records("shopify")["orders"],
+            keep,
+            render,
+            ("created_at_min", "created_at_max", "updated_at_min", "status"),
+        )
 
     async def products(self, request: Request) -> Response:
         if (bad := self._guard(request, "read_products")) is not None:
@@ -103,17 +119,21 @@ class FakeShopify(Family):
         def keep(p: dict, f: dict) -> bool:
             return "updated_at_min" not in f or _dt(p["updated_at"]) >= _dt(f["updated_at_min"])
 
-        return self._page(request, "products", self.records("shopify")["products"], keep, lambda p: p,
-                          ("updated_at_min",))
+        return self._page(
+            request, "products", self.records("shopify")["products"], keep, lambda p: p, ("updated_at_min",)
+        )
 
-    def _page(self, request: Request, obj: str, rows: list[dict], keep, render, filter_names: tuple[str, ...]) -> Response:
+    def _page(
+        self, request: Request, obj: str, rows: list[dict], keep, render, filter_names: tuple[str, ...]
+    ) -> Response:
         q = request.query_params
         limit = min(int(q.get("limit", 50)), 250)
         if "page_info" in q:
             extra = sorted(set(q) - {"page_info", "limit", "fields"})
             if extra:
-                return JSONResponse({"errors": {"page_info": [f"Cannot use {extra[0]} with page_info."]}},
-                                    status_code=400)
+                return JSONResponse(
+                    {"errors": {"page_info": [f"Cannot use {extra[0]} with page_info."]}}, status_code=400
+                )
             cursor = json.loads(base64.urlsafe_b64decode(q["page_info"]))
             filters, after = cursor["f"], cursor["after"]
         else:

@@ -65,8 +65,20 @@ class FakeTikTok(Family):
         ids = json.loads(request.query_params.get("advertiser_ids", "[]"))
         if (bad := self._guard(request, ids[0] if ids else None)) is not None:
             return bad
-        return _envelope(0, "OK", {"list": [{"advertiser_id": ids[0], "name": self.tenant.name,
-                                             "currency": self.tenant.business_logic.currency, "status": "STATUS_ENABLE"}]})
+        return _envelope(
+            0,
+            "OK",
+            {
+                "list": [
+                    {
+                        "advertiser_id": ids[0],
+                        "name": self.tenant.name,
+                        "currency": self.tenant.business_logic.currency,
+                        "status": "STATUS_ENABLE",
+                    }
+                ]
+            },
+        )
 
     def _edge(self, obj: str):
         async def handler(request: Request) -> Response:
@@ -81,12 +93,23 @@ class FakeTikTok(Family):
             if size > 1000:
                 return _envelope(40002, "page_size: must be less than or equal to 1000")
             page = int(q.get("page", 1))
-            chunk = rows[(page - 1) * size: page * size]
+            chunk = rows[(page - 1) * size : page * size]
             key = _report_key if obj == "ads_reports_daily" else _record_key
             self.count(obj, chunk, key)
-            return _envelope(0, "OK", {"list": chunk, "page_info": {
-                "page": page, "page_size": size, "total_number": len(rows),
-                "total_page": max(1, math.ceil(len(rows) / size))}})
+            return _envelope(
+                0,
+                "OK",
+                {
+                    "list": chunk,
+                    "page_info": {
+                        "page": page,
+                        "page_size": size,
+                        "total_number": len(rows),
+                        "total_page": max(1, math.ceil(len(rows) / size)),
+                    },
+                },
+            )
+
         return handler
 
 
