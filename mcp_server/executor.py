@@ -26,7 +26,7 @@ import math
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -122,7 +122,6 @@ class Execution:
     rows: list[tuple[Value, ...]]
     truncated: bool  # more rows existed than max_rows
     elapsed_ms: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def column_type(duckdb_type: str) -> ColumnType:

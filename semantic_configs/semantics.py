@@ -164,7 +164,6 @@ class CompiledQuery:
     model: str
     sql: str
     columns: list[str]  # output column names, catalog names, in order
-    source_columns: list[str]  # the same columns as the SQL names them
     notes: tuple[str, ...] = ()  # what the asker should know about the answer (the model used, short history)
 
 
@@ -334,12 +333,10 @@ class TenantSemantics:
             limit=limit if limit is not None else spec.limit,
             **kwargs,
         )
-        source = [fields[d] for d in dims] + list(spec.metrics)
         return CompiledQuery(
             model=model,
             sql=query.sql(),
             columns=dims + list(spec.metrics),
-            source_columns=source,
             notes=tuple(notes),
         )
 

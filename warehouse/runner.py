@@ -204,16 +204,12 @@ def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
         return scaffold.scaffold_tenant(tenant, paths, con)
 
 
-def build_tenant(
-    tenant: Tenant, paths: Paths, select: str | None = None, full_refresh: bool = False
-) -> BuildResult:
+def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None) -> BuildResult:
     """Scaffold the tenant's routing and ``dbt build`` its models (and its slice of the shared ones)."""
     scaffold_routing(tenant, paths)
     args = ["build"]
     if select:
         args += ["--select", select]
-    if full_refresh:
-        args.append("--full-refresh")
     return run_dbt(args, tenant, paths)
 
 
