@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from gata.settings import Paths
 from gata.tokens import TokenStore
-from tests.mcp_server.mcp_support import OTHERS, leak_markers
+from tests.mcp_server.mcp_support import EVIL_VALUES, OTHERS, leak_markers
 
 TENANT = "tyrell_corp"
 
@@ -221,27 +221,7 @@ NAMES = [
     "date) union select * from analytics.fct_stark_industries__orders --",
     "😀",
 ]
-VALUES = [
-    "' or '1'='1",
-    "x' union select customer_email from analytics.fct_wayne_enterprises__orders --",
-    "wayne_enterprises",
-    "%",
-    "_",
-    "%wayne%",
-    "\\",
-    "''",
-    "\u0000",
-    "\u202e",
-    "null",
-    "google_ads",
-    "2026-10-20",
-    "0001-01-01",
-    "9999-12-31",
-    1e308,
-    -1,
-    True,
-    None,
-]
+VALUES = [*EVIL_VALUES, "2026-10-20", "0001-01-01", "9999-12-31", 1e308, -1, True, None]
 OPS = ["=", "!=", ">", "<", "in", "not in", "like", "ilike", "is null", "is not null", "~", "union"]
 
 

@@ -112,6 +112,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# filter and search values an attacker would try: injection, wildcards, other tenants' names, odd text
+EVIL_VALUES = [
+    "' or '1'='1",
+    "x' union select customer_email from analytics.fct_wayne_enterprises__orders --",
+    "wayne_enterprises",
+    "%",
+    "_",
+    "%wayne%",
+    "\\",
+    "''",
+    '"',
+    "\u0000",
+    "🙂",
+    "é",
+    "\u202e",
+    "null",
+    "NULL",
+    "2026-10-20' or 1=1 --",
+    "tyrell_corp_black_friday",
+    "google_ads",
+    "1e309",
+]
+
+
 @dataclass
 class HttpServer:
     url: str
@@ -121,12 +145,14 @@ class HttpServer:
 
 
 @contextmanager
-def http_server(paths: Paths, log: Path, **env: str) -> Iterator[HttpServer]:
-    """`gata serve` (HTTP) as a child process on a free port; waits for /health."""
+def http_server(paths: Paths, log: Path, command: list[str] | None = None, **env: str) -> Iterator[HttpServer]:
+    """An HTTP server as a child process on a free port (`gata serve` unless ``command`` is given, which
+    gets ``--port N`` appended); waits for /health."""
     port = free_port()
     with open(log, "wb") as out:
-        proc = subprocess.Popen([*gata_command(), "serve", "--port", str(port)], env=env_for(paths, **env),
-                                cwd=str(PROJECT_ROOT), stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([*(command or [*gata_command(), "serve"]), "--port", str(port)],
+                                env=env_for(paths, **env), cwd=str(PROJECT_ROOT), stdout=out,
+                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -137,7 +163,7 @@ def http_server(paths: Paths, log: Path, **env: str) -> Iterator[HttpServer]:
             except httpx2.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"gata serve did not start:\n{log.read_text()}")
+                raise AssertionError(f"the server did not start:\n{log.read_text()}")
             time.sleep(0.2)
         yield HttpServer(url=url, port=port, process=proc, log=log)
     finally:

@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +25,8 @@ from tests.mcp_server.mcp_support import (
     Session,
     Tokens,
     env_for,
-    free_port,
     http_client,
+    http_server,
     session,
 )
 
@@ -129,35 +128,9 @@ def test_a_normal_server_never_shows_a_fixture(admin_http: Session, tyrell_stdio
 @pytest.fixture(scope="module")
 def fixture_server(demo: Paths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
     """``python -m mcp_server.conformance_fixtures``, as scripts/conformance.py starts it."""
-    port = free_port()
     log = tmp_path_factory.mktemp("fixtures") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mcp_server.conformance_fixtures", "--port", str(port)],
-            env=env_for(demo),
-            cwd=str(PROJECT_ROOT),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx2.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the fixture server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield HttpServer(url=url, port=port, process=proc, log=log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with http_server(demo, log, [sys.executable, "-m", "mcp_server.conformance_fixtures"]) as server:
+        yield server
 
 
 @pytest.mark.slow

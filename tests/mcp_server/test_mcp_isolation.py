@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from semantic_configs.semantics import OPERATORS
-from tests.mcp_server.mcp_support import OTHERS, Session, dumps
+from tests.mcp_server.mcp_support import EVIL_VALUES, OTHERS, Session, dumps
 
 TABLE_RE = re.compile(r'"analytics"\."([^"]+)"')
 LITERAL_RE = re.compile(r"'(?:[^']|'')*'")
@@ -50,27 +50,6 @@ EVIL_NAMES = [
     "",
     "../wayne_enterprises",
     "date) union select * from analytics.fct_wayne_enterprises__orders --",
-]
-EVIL_VALUES = [
-    "' or '1'='1",
-    "x' union select customer_email from analytics.fct_wayne_enterprises__orders --",
-    "wayne_enterprises",
-    "%",
-    "_",
-    "%wayne%",
-    "\\",
-    "''",
-    '"',
-    "\u0000",
-    "🙂",
-    "é",
-    "\u202e",
-    "null",
-    "NULL",
-    "2026-10-20' or 1=1 --",
-    "tyrell_corp_black_friday",
-    "google_ads",
-    "1e309",
 ]
 
 
