@@ -114,7 +114,8 @@ def test_motherduck_target_is_wired(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert md["settings"]["motherduck_token"] == "md-secret-token"
     assert "env_var('MOTHERDUCK_TOKEN')" in raw["gata"]["outputs"]["motherduck"]["settings"]["motherduck_token"]
     assert md["attach"] == [{"path": "md:agency_prod_acme", "alias": "tenant"}]
-    assert rendered["outputs"]["local"]["path"] == str(tmp_path / "w.duckdb")
+    assert rendered["outputs"]["local"]["path"] == ":memory:"  # nothing shared: a build writes the tenant's file
+    assert rendered["outputs"]["local"]["database"] == md["database"] == "tenant"
     assert rendered["outputs"]["local"]["attach"] == [{"path": str(tmp_path / "tenants" / "acme.duckdb"), "alias": "tenant"}]
 
 
