@@ -125,7 +125,7 @@ def tenant_assets(tenant: Tenant, manifest: dict) -> list[dg.AssetsDefinition]:
         paths = gata.paths()
         with tenant_step(paths, slug):
             steps.publish(paths, context.log.info, changed={slug})
-        from steps.publish import current_version
+        from pipeline.publish import current_version
 
         return dg.MaterializeResult(metadata={"snapshot": str(current_version(paths))})
 
