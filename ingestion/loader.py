@@ -42,6 +42,21 @@ from ingestion.contracts import column_hints
 log = logging.getLogger(__name__)
 
 
+class _ArrowHintNotice(logging.Filter):
+    """Drop dlt's per-resource warning that an Arrow table's types differ from the declared column hints.
+
+    Landing hands dlt Arrow tables whose columns carry the contracts' hints and keeps dlt's,
+    on purpose (the contract is the truth), so the warning says nothing an operator can act on,
+    once per resource per landing.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "when merging arrow schema with dlt schema" not in record.getMessage()
+
+
+logging.getLogger("dlt").addFilter(_ArrowHintNotice())
+
+
 @dataclass
 class LandingResult:
     tenant: str

@@ -73,11 +73,13 @@ def run_and_publish(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: i
     complete, published snapshot of the tenants that built.
     """
     from gata.lock import pipeline_lock
+    from pipeline.publish import current_version
     from pipeline.steps import publish
 
     tenants = list(tenants)
     failed = run_tenants(step, tenants, paths, jobs=jobs)
-    if len(failed) < len(tenants):
+    # even when every tenant failed, a snapshot already served learns why their data did not move (health)
+    if len(failed) < len(tenants) or (tenants and current_version(paths) is not None):
         with pipeline_lock(paths, shared=True):  # an onboarding's restore point must not see a publish
-            publish(paths, progress, changed={t.slug for t in tenants} - set(failed))
+            publish(paths, progress, changed={t.slug for t in tenants} - set(failed), attempted=set(failed))
     return failed

@@ -44,7 +44,8 @@ def current_version(paths: Paths) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def publish(paths: Paths, changed: Collection[str] | None = None, retired: Collection[str] = ()) -> Path:
+def publish(paths: Paths, changed: Collection[str] | None = None, retired: Collection[str] = (),
+            attempted: Collection[str] = ()) -> Path:
     """Snapshot the build warehouse's serving tables and configs; returns the new version dir.
 
     ``changed`` names the tenants whose build succeeded in this run (None: all of
@@ -52,12 +53,16 @@ def publish(paths: Paths, changed: Collection[str] | None = None, retired: Colle
     held, so a failed build never changes what it answers, and a one-tenant build
     copies one tenant's tables, not everyone's (the previous snapshot file is
     copied whole, which is sequential I/O, then the changed tables are replaced).
+    ``attempted`` names tenants whose build failed in this run: their star tables
+    stay as they were, but their platform rows (load history, drift, the failed
+    run) are gathered, so pipeline_health says why their data did not move.
     """
     with file_lock(paths.serving_lock_file, what="publish"):
-        return _publish(paths, changed, retired)
+        return _publish(paths, changed, retired, attempted)
 
 
-def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[str]) -> Path:
+def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[str],
+             attempted: Collection[str]) -> Path:
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_partials(paths, publishing=True)
     previous = current_version(paths)
@@ -73,9 +78,11 @@ def _publish(paths: Paths, changed: Collection[str] | None, retired: Collection[
         with target.connect(str(tmp / SERVING_DB)) as con:
             for schema in ("analytics", "platform"):
                 con.execute(f"create schema if not exists {schema}")
-            for slug in _tenants(paths, changed):
+            built = _tenants(paths, changed)
+            for slug in [*built, *(s for s in _tenants(paths, attempted) if s not in built)]:
                 con.execute(f"attach '{target.tenant_location(paths, slug)}' as build (read_only)")
-                _copy(con, "build", "analytics")
+                if slug in built:
+                    _copy(con, "build", "analytics")
                 _gather_platform(con, "build", slug)
                 con.execute("detach build")
             for slug in retired:

@@ -65,11 +65,13 @@ def semantics(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> None
     progress(f"{tenant.slug}: semantic config {'written' if changed else 'unchanged'} ({path})")
 
 
-def publish(paths: Paths, progress: Progress = _quiet, changed: Collection[str] | None = None) -> None:
-    """Publish for serving; tenants not in ``changed`` keep their previous snapshot."""
+def publish(paths: Paths, progress: Progress = _quiet, changed: Collection[str] | None = None,
+            attempted: Collection[str] = ()) -> None:
+    """Publish for serving; tenants not in ``changed`` keep their previous snapshot (those ``attempted``
+    update only their health rows)."""
     from pipeline.publish import publish as _publish
 
-    version = _publish(paths, changed)
+    version = _publish(paths, changed, attempted=attempted)
     progress(f"published {version.name}: the server answers from it now")
 
 
