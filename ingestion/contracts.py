@@ -1,6 +1,6 @@
 """Data contracts at the landing boundary: validate records, derive column hints.
 
-Contracts are pydantic models with every field optional (seed 004, guardrail 2).
+Contracts are pydantic models with every field optional, so a vendor dropping a field never blocks a landing.
 They do two jobs here: reject records that break the API's shape before anything
 lands, and tell dlt the physical type of every scalar column (nested dicts
 flattened with ``__``), so a column exists even on days when all its values are

@@ -1,4 +1,4 @@
-"""The connector library (seed 004, phase 1): blueprints of every connector's shape.
+"""The connector library: blueprints of every connector's shape.
 
 A blueprint is the DNA of a connector object's table as dlt lands it from the
 connector's contract-valid records. They are computed by landing a small reference

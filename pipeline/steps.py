@@ -99,7 +99,7 @@ def replay(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildRe
 
     Nothing is landed or pushed: intermediate models re-extract from the master
     models' raw_data_payload, so a logic change in tenants.yaml reaches every star
-    table (seed 001's logic replay).
+    table: business logic is replayed over history without re-ingesting.
     """
     progress(f"{tenant.slug}: replaying the reporting layer from raw payloads (no ingest)")
     result = build_tenant(tenant, paths, select=REPORTING_LAYER)

@@ -3,7 +3,7 @@
 Each module exposes:
 
 * ``CONTRACTS: dict[str, type[pydantic.BaseModel]]`` - one contract per catalog object,
-  every field optional (seed 004, guardrail 2), shaped like the real API payload;
+  every field optional (a dropped field never blocks a landing), shaped like the real API payload;
 * ``generate(story, connector, start, end) -> dict[str, list[dict]]`` - the records of every
   object for the days ``start..end`` (inclusive), rendered from the tenant's story.
   Entity objects (campaigns, ads, products, ...) are emitted whole on every call; the

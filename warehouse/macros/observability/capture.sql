@@ -1,5 +1,5 @@
 {#
-  Observability (seed 001's dbt_metadata): every build writes its model results,
+  Observability: every build writes its model results,
   test results and model definitions into platform tables, attributed to the
   tenant it ran for and to the dlt load ids that fed it. pipeline_health reads
   these tables; nothing parses logs.

@@ -1,5 +1,5 @@
 {#
-  A master model: the multi-tenant sink of one connector object (seed 002/004).
+  A master model: the multi-tenant sink of one connector object.
   A build pushes the current tenant's slice only: rows whose dlt load is newer
   than what the master already holds for that tenant and platform, merged on
   (tenant_slug, source_platform, record_key) so a re-run changes nothing.

@@ -1,5 +1,5 @@
 {#
-  A staging pusher (seed 004): re-bundles one landed object of the current tenant
+  A staging pusher: re-bundles one landed object of the current tenant
   into the standard wrapper the master models hold. Every row becomes one
   raw_data_payload JSON document: the landed columns as dlt flattened them, with
   each dlt child table folded back in as a list under its field name, so the
