@@ -32,11 +32,22 @@ def main() -> None:
     args = parser.parse_args()
     end = date(2026, 10, 31)
     start = end - timedelta(days=args.days - 1)
-    tenant = parse_tenants({"tenants": {"bench_ingest": {
-        "name": "Benchmark", "sources": {"paid_ads": ["google_ads", "facebook_ads"], "ecommerce": ["shopify"],
-                                         "analytics": ["google_analytics"]},
-        "business_logic": {"currency": "USD", "conversion_events": ["purchase"]},
-        "mock_data": {"seed": 5, "days": args.days, "end_date": end.isoformat(), "volume": args.volume}}}})["bench_ingest"]
+    tenant = parse_tenants(
+        {
+            "tenants": {
+                "bench_ingest": {
+                    "name": "Benchmark",
+                    "sources": {
+                        "paid_ads": ["google_ads", "facebook_ads"],
+                        "ecommerce": ["shopify"],
+                        "analytics": ["google_analytics"],
+                    },
+                    "business_logic": {"currency": "USD", "conversion_events": ["purchase"]},
+                    "mock_data": {"seed": 5, "days": args.days, "end_date": end.isoformat(), "volume": args.volume},
+                }
+            }
+        }
+    )["bench_ingest"]
     with tempfile.TemporaryDirectory() as tmp:
         paths = Paths(home=Path(tmp) / "home", tenants_file=Path(tmp) / "tenants.yaml")
         t0 = time.perf_counter()
@@ -51,7 +62,9 @@ def main() -> None:
             arrow = {}
             for r in results:
                 for table in dna.landed_tables(con, r.dataset):
-                    arrow[f"{r.connector}__{table}"] = con.execute(f'select * from "{r.dataset}"."{table}"').to_arrow_table()
+                    arrow[f"{r.connector}__{table}"] = con.execute(
+                        f'select * from "{r.dataset}"."{table}"'
+                    ).to_arrow_table()
         arrow_rows = sum(t.num_rows for t in arrow.values())
         with duckdb.connect(str(Path(tmp) / "plain.duckdb")) as plain:
             t0 = time.perf_counter()

@@ -7,7 +7,8 @@ For each worker count, a fresh GATA_HOME builds every tenant from nothing throug
 ``pipeline.parallel.run_tenants`` (what ``gata build --jobs W`` runs): land, dbt build,
 semantic config, then one publish. Each tenant's step records where its time went
 (generation + dlt landing, dbt start-up and parse, dbt execution, semantic config;
-no tenant waits for another, as each writes only its own database file). The wall time and the sums per phase are printed for each worker count, with the
+no tenant waits for another, as each writes only its own database file). The wall time
+and the sums per phase are printed for each worker count, with the
 speed-up against the first. Both runs happen in this one process, one after the other.
 """
 
@@ -34,6 +35,7 @@ from benchmarks.scale import MIXES
 def timed_build(tenant: Tenant, paths: Paths, out_dir: str) -> None:
     """pipeline.steps.build's three steps, each timed; the dbt step split by its run_results."""
     from pipeline import steps
+
     t0 = time.perf_counter()
     steps.ingest(tenant, paths)
     t1 = time.perf_counter()
@@ -42,9 +44,16 @@ def timed_build(tenant: Tenant, paths: Paths, out_dir: str) -> None:
     steps.semantics(tenant, paths)
     t3 = time.perf_counter()
     elapsed = json.loads((paths.dbt_target(tenant.slug) / "run_results.json").read_text())["elapsed_time"]
-    Path(out_dir, f"{tenant.slug}.json").write_text(json.dumps({
-        "landing": t1 - t0, "dbt_start_and_parse": (t2 - t1) - elapsed, "dbt_execute": elapsed,
-        "semantics": t3 - t2}))
+    Path(out_dir, f"{tenant.slug}.json").write_text(
+        json.dumps(
+            {
+                "landing": t1 - t0,
+                "dbt_start_and_parse": (t2 - t1) - elapsed,
+                "dbt_execute": elapsed,
+                "semantics": t3 - t2,
+            }
+        )
+    )
 
 
 def tenants_yaml(n: int, days: int, volume: float) -> dict:
@@ -52,10 +61,14 @@ def tenants_yaml(n: int, days: int, volume: float) -> dict:
     for i in range(n):
         mix = MIXES[i % len(MIXES)]
         tenants[f"synth_{i:03d}"] = {
-            "name": f"Synthetic {i}", "sources": mix,
-            "business_logic": {"currency": "USD", "conversion_events": (
-                ["purchase"] if "google_analytics" in mix["analytics"] else ["Order Completed"])},
-            "mock_data": {"seed": 100 + i, "days": days, "end_date": "2026-10-31", "volume": volume}}
+            "name": f"Synthetic {i}",
+            "sources": mix,
+            "business_logic": {
+                "currency": "USD",
+                "conversion_events": (["purchase"] if "google_analytics" in mix["analytics"] else ["Order Completed"]),
+            },
+            "mock_data": {"seed": 100 + i, "days": days, "end_date": "2026-10-31", "volume": volume},
+        }
     return {"tenants": tenants}
 
 
@@ -100,10 +113,13 @@ def main() -> None:
         for w in (int(x) for x in args.workers.split(",")):
             results[w] = run(w, raw, Path(tmp))
             r = results[w]
-            print(f"{w} worker(s): {r['wall']:.1f}s wall for {args.tenants} tenants x {args.days} days "
-                  f"({r['wall'] / args.tenants:.2f}s per tenant); summed over tenants: landing {r['landing']:.1f}s, "
-                  f"dbt start+parse {r['dbt_start_and_parse']:.1f}s, dbt execute {r['dbt_execute']:.1f}s, "
-                  f"semantics {r['semantics']:.1f}s; publish {r['publish']:.1f}s", flush=True)
+            print(
+                f"{w} worker(s): {r['wall']:.1f}s wall for {args.tenants} tenants x {args.days} days "
+                f"({r['wall'] / args.tenants:.2f}s per tenant); summed over tenants: landing {r['landing']:.1f}s, "
+                f"dbt start+parse {r['dbt_start_and_parse']:.1f}s, dbt execute {r['dbt_execute']:.1f}s, "
+                f"semantics {r['semantics']:.1f}s; publish {r['publish']:.1f}s",
+                flush=True,
+            )
     base = next(iter(results.values()))["wall"]
     for w, r in results.items():
         print(f"  {w} worker(s): speed-up {base / r['wall']:.2f}x")

@@ -150,12 +150,14 @@ def _held_types(pipeline: dlt.Pipeline) -> tuple[dict[str, dict[str, str]], bool
     nested = False
     for table in schema.data_tables():
         nested = nested or bool(table.get("parent"))
-        held[table["name"]] = {c: col["data_type"] for c, col in table.get("columns", {}).items() if col.get("data_type")}
+        columns = table.get("columns", {}).items()
+        held[table["name"]] = {c: col["data_type"] for c, col in columns if col.get("data_type")}
     return held, nested
 
 
-def _arrow_tables(pipeline: dlt.Pipeline, conn: Connector, module: ModuleType,
-                  records: dict[str, list[dict]]) -> dict[str, dict[str, pa.Table]] | None:
+def _arrow_tables(
+    pipeline: dlt.Pipeline, conn: Connector, module: ModuleType, records: dict[str, list[dict]]
+) -> dict[str, dict[str, pa.Table]] | None:
     """Every object's records as Arrow tables (object -> table name -> table), or None when
     dlt's normaliser must land them (see ``ingestion.arrow_rows``)."""
     held, nested = _held_types(pipeline)
@@ -164,8 +166,9 @@ def _arrow_tables(pipeline: dlt.Pipeline, conn: Connector, module: ModuleType,
     out: dict[str, dict[str, pa.Table]] = {}
     try:
         for obj, spec in conn.objects.items():
-            out[obj] = flatten(obj, records.get(obj, []), list(spec.primary_key),
-                               column_hints(module.CONTRACTS[obj]), held)
+            out[obj] = flatten(
+                obj, records.get(obj, []), list(spec.primary_key), column_hints(module.CONTRACTS[obj]), held
+            )
     except NotFlat as exc:
         log.info("landing through dlt's normaliser: %s", exc)
         return None
@@ -179,11 +182,21 @@ def _arrow_resources(conn: Connector, arrow: dict[str, dict[str, pa.Table]]) -> 
     for obj, tables in arrow.items():
         for name, table in tables.items():
             if name == obj:
-                resources.append(dlt.resource([table], name=name, table_name=name, write_disposition="merge",
-                                              primary_key=list(conn.objects[obj].primary_key)).add_map(_with_load_id))
+                resources.append(
+                    dlt.resource(
+                        [table],
+                        name=name,
+                        table_name=name,
+                        write_disposition="merge",
+                        primary_key=list(conn.objects[obj].primary_key),
+                    ).add_map(_with_load_id)
+                )
             else:
-                resources.append(dlt.resource([table], name=name, table_name=name, write_disposition="merge",
-                                              merge_key=["_dlt_root_id"]))
+                resources.append(
+                    dlt.resource(
+                        [table], name=name, table_name=name, write_disposition="merge", merge_key=["_dlt_root_id"]
+                    )
+                )
     return resources
 
 
@@ -193,8 +206,7 @@ def _with_load_id(table: pa.Table) -> pa.Table:
     return table.append_column("_dlt_load_id", pa.array([load_id] * table.num_rows, pa.string()))
 
 
-def _drop_emptied_children(con: duckdb.DuckDBPyConnection, dataset: str,
-                           arrow: dict[str, dict[str, pa.Table]]) -> None:
+def _drop_emptied_children(con: duckdb.DuckDBPyConnection, dataset: str, arrow: dict[str, dict[str, pa.Table]]) -> None:
     """A record landed again with an empty list keeps no child rows from before (dlt's merge
     replaces a record's child rows whole; the merge key only reaches records that brought some)."""
     landed = dna.dataset_columns(con, dataset)
@@ -214,15 +226,17 @@ def _drop_emptied_children(con: duckdb.DuckDBPyConnection, dataset: str,
                 con.unregister("gata_emptied")
 
 
-def record_failure(tenant: str, connector: str, start: date, end: date, started: object, error: str,
-                   paths: Paths) -> None:
+def record_failure(
+    tenant: str, connector: str, start: date, end: date, started: object, error: str, paths: Paths
+) -> None:
     """A failed fetch in ``load_history``, in the tenant's file like a successful one."""
     target = resolve_target()
     with target.connect(target.tenant_location(paths.ensure(), tenant)) as con:
         con.execute(dna.REGISTRY_DDL)
         con.execute(
             f"insert into {dna.REGISTRY_SCHEMA}.load_history values (?,?,?,null,?,?,null,?, now(), 'failed', ?)",
-            [tenant, connector, dataset_name(tenant, connector), start, end, started, error])
+            [tenant, connector, dataset_name(tenant, connector), start, end, started, error],
+        )
 
 
 CURSOR_RESOURCE = "_gata_live_cursor"

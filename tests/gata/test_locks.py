@@ -23,7 +23,9 @@ with file_lock(Path(sys.argv[1]), shared=sys.argv[2] == "shared"):
 
 
 def hold(path: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), mode, str(seconds)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), mode, str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "held"
     return proc
 
@@ -33,11 +35,16 @@ def test_tenant_steps_run_side_by_side_but_an_onboarding_excludes_them(tmp_path:
     other = hold(paths.tenant_lock_file("acme"), "exclusive", 30)
     try:
         # another tenant's step does not wait; an onboarding (exclusive) does
-        with tenant_step(paths, "globex"), pytest.raises(PipelineBusyError), \
-                pipeline_lock(paths, wait_seconds=0.3, what="onboarding"):
+        with (
+            tenant_step(paths, "globex"),
+            pytest.raises(PipelineBusyError),
+            pipeline_lock(paths, wait_seconds=0.3, what="onboarding"),
+        ):
             pass
-        with pytest.raises(PipelineBusyError, match="tenant acme"), \
-                file_lock(paths.tenant_lock_file("acme"), wait_seconds=0.3, what="step for tenant acme"):
+        with (
+            pytest.raises(PipelineBusyError, match="tenant acme"),
+            file_lock(paths.tenant_lock_file("acme"), wait_seconds=0.3, what="step for tenant acme"),
+        ):
             pass
     finally:
         other.kill()

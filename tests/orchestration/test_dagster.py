@@ -178,7 +178,8 @@ def test_definitions_come_from_tenants_yaml(demo: Paths, manifest: dict, monkeyp
     schedule = defs.get_schedule_def("daily_refresh_schedule")
     assert schedule.cron_schedule == "0 6 * * *"
     with dg.instance_for_test() as instance:
-        ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 11, 1, 6, tzinfo=UTC))
+        at = datetime(2026, 11, 1, 6, tzinfo=UTC)
+        ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=at)
         (request,) = schedule.evaluate_tick(ctx).run_requests
     assert schedule.job_name == "daily_refresh" and request.tags.get("dagster/schedule_name") == schedule.name
     landing = refresh_config(load_tenants(demo.tenants_file))["ops"][f"{TENANT}__landing"]["config"]
