@@ -44,6 +44,8 @@ GENERATED_PLACES = (
     ("models/platform/master_models", ".sql"),
     ("models/intermediate", ".sql"),
     ("models/staging", ".yml"),
+    ("models/intermediate", ".yml"),
+    ("models/platform/master_models", ".yml"),
     ("macros/onboarding", ".sql"),
 )
 KINDS = {
@@ -187,11 +189,18 @@ def sources_yaml(tables: dict[str, list[str]]) -> str:
     return GENERATED_YAML + yaml.safe_dump({"version": 2, "sources": sources}, sort_keys=False, width=110)
 
 
+def models_yaml(descriptions: dict[str, str]) -> str:
+    """A group's yml: each generated model with its grain (the one place dbt docs read them from)."""
+    models = [{"name": name, "description": text} for name, text in sorted(descriptions.items())]
+    return GENERATED_YAML + yaml.safe_dump({"version": 2, "models": models}, sort_keys=False, width=110)
+
+
 def library_files(mappings_dir: Path = MAPPINGS_DIR) -> dict[Path, str]:
     """Every generated library file, path -> content, rendered from the catalog and the mappings."""
     files: dict[Path, str] = {}
     masters: dict[tuple[str, str], list[str]] = {}
     mappings: dict[str, dict[str, dict[str, Any]]] = {}
+    docs: dict[str, dict[str, str]] = {"staging": {}, "intermediate": {}, "platform/master_models": {}}
     for key, conn in catalog().connectors.items():
         mapping = mappings.setdefault(conn.family, load_mapping(conn.family, mappings_dir))
         for obj in conn.objects:
@@ -199,14 +208,27 @@ def library_files(mappings_dir: Path = MAPPINGS_DIR) -> dict[Path, str]:
                 connector=key, object=obj, master_model=conn.master_model(obj)
             )
             masters.setdefault((conn.master_model_id, obj), []).append(key)
+            docs["staging"][f"stg_{key}__{obj}"] = (
+                f"One row per landed {key} {obj} record of the tenant being built, its dlt child rows folded "
+                f"into raw_data_payload with the tenant, platform, load id and schema hash, pushed into "
+                f"{conn.master_model(obj)}.")
         for obj, spec in mapping.items():
             if obj not in conn.objects:
                 raise ConfigError(f"mappings/{conn.family}.yml maps {obj!r}, which is not an object of {key}")
             files[Path("models/intermediate") / f"int_{key}__{obj}.sql"] = intermediate_sql(conn, obj, spec)
+            docs["intermediate"][f"int_{key}__{obj}"] = (
+                f"One row per {key} {obj} record of the tenant being built, typed from the master model's "
+                f"raw_data_payload by mappings/{conn.family}.yml.")
     for (mmid, obj), connectors in masters.items():
         files[Path("models/platform/master_models") / f"platform_mm__{mmid}_{obj}.sql"] = (
             MASTER_TEMPLATE.format(master_model_id=mmid, object=obj, connectors=", ".join(connectors))
         )
+        docs["platform/master_models"][f"platform_mm__{mmid}_{obj}"] = (
+            f"One row per tenant, source platform and landed {obj} record of {', '.join(connectors)} "
+            "(merged on the record's key, the newest load kept), with the raw payload; a build writes "
+            "its tenant's slice.")
+    for folder, descriptions in docs.items():
+        files[Path("models") / folder / f"_{folder.rsplit('/', 1)[-1]}.yml"] = models_yaml(descriptions)
     tables = _landed_tables(dna.load_blueprints())
     files[Path("models/staging/_sources.yml")] = sources_yaml(tables)
     dbt_catalog = {

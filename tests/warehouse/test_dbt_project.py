@@ -15,7 +15,9 @@ from gata.settings import DBT_PROJECT_DIR, Paths
 from gata.tenants import load_tenants
 from tests.warehouse.test_build import table_digest
 
-OWN_MODEL_DIRS = ("analytics", "platform/hubs", "platform/ops", "platform/satellites")
+# the last three hold the scaffold's generated models, with their generated yml
+MODEL_DIRS = ("analytics", "platform/hubs", "platform/ops", "platform/satellites", "staging", "intermediate",
+              "platform/master_models")
 
 
 def project_files(suffix: str) -> list[Path]:
@@ -60,8 +62,11 @@ def test_the_runner_passes_only_declared_vars() -> None:
     }
 
 
-@pytest.mark.parametrize("folder", OWN_MODEL_DIRS)
+@pytest.mark.parametrize("folder", MODEL_DIRS)
 def test_each_model_has_a_yml_beside_it_stating_its_grain(folder: str) -> None:
+    from warehouse.scaffold import write_library
+
+    write_library()
     models = yml_models()
     sql = sorted((DBT_PROJECT_DIR / "models" / folder).glob("*.sql"))
     assert sql
