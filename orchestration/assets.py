@@ -51,6 +51,8 @@ class TenantTranslator(DagsterDbtTranslator):
         self.models = set(models)
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":  # a landed table: under its dataset's asset
+            return dg.AssetKey([self.tenant.slug, dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return dg.AssetKey([self.tenant.slug, dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -64,10 +64,6 @@ class BuildResult:
         return out
 
 
-# the keys of tenant_vars() that are the same for every tenant: they go to dbt as --vars
-PROJECT_VARS = ("gata_attribution_models",)
-
-
 def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
     """What the shared models need to build this tenant (the dbt side of tenants.yaml)."""
     routing = scaffold.read_routing(tenant.slug, paths)
@@ -91,7 +87,6 @@ def tenant_vars(tenant: Tenant, paths: Paths) -> dict:
         "gata_logic": tenant.business_logic.model_dump(),
         "gata_routing": routing,
         "gata_load_ids": load_ids,
-        "gata_attribution_models": list(ATTRIBUTION_MODELS),
     }
 
 
@@ -111,8 +106,9 @@ def macros_digest() -> str:
 
 def split_vars(values: dict) -> tuple[dict, dict[str, str]]:
     """tenant_vars() as dbt takes them: the --vars every tenant shares, and the tenant's environment."""
-    project = {k: values[k] for k in PROJECT_VARS if k in values}
-    project["gata_macros_digest"] = macros_digest()
+    # the same for every invocation (a tenant's build, the Dagster union parse): a difference here makes
+    # dbt re-parse the whole project
+    project = {"gata_attribution_models": list(ATTRIBUTION_MODELS), "gata_macros_digest": macros_digest()}
     env = {
         "GATA_TENANT": values["gata_tenant"],
         "GATA_TENANT_SOURCES": json.dumps(values.get("gata_sources", {}), sort_keys=True),
