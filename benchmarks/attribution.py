@@ -45,7 +45,7 @@ QUERY: dict[str, Any] = {
 
 def build_times(paths: Paths) -> dict[str, float]:
     """Seconds per attribution model, and for every model of the build, from dbt's last run."""
-    results = json.loads((paths.dbt_dir / "target" / "run_results.json").read_text())["results"]
+    results = json.loads((paths.dbt_target(TENANT) / "run_results.json").read_text())["results"]
     models = {
         r["unique_id"].split(".")[-1]: r["execution_time"]
         for r in results
