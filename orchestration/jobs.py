@@ -23,7 +23,8 @@ from orchestration.assets import published_key
 from orchestration.resources import GataResource
 from pipeline import steps
 
-tenants_partitions = dg.DynamicPartitionsDefinition(name="tenants")
+TENANTS_PARTITIONS = "tenants"
+tenants_partitions = dg.DynamicPartitionsDefinition(name=TENANTS_PARTITIONS)
 
 # the daily refresh lands the newest day and lands the last LOOKBACK_DAYS again for late corrections
 REFRESH_DAYS = 1

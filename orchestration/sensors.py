@@ -10,7 +10,7 @@ message, so the operator sees what to fix.
 import dagster as dg
 
 from gata.errors import ConfigError
-from orchestration.jobs import onboard_tenant, retire_tenant, tenants_partitions
+from orchestration.jobs import TENANTS_PARTITIONS, onboard_tenant, retire_tenant, tenants_partitions
 from orchestration.resources import GataResource
 from pipeline import steps
 
@@ -26,7 +26,7 @@ def tenants_yaml_sensor(
     except ConfigError as exc:
         return dg.SkipReason(f"tenants.yaml does not validate, nothing changed: {exc}")
     paths = gata.paths()
-    known = set(context.instance.get_dynamic_partitions(tenants_partitions.name or "tenants"))
+    known = set(context.instance.get_dynamic_partitions(TENANTS_PARTITIONS))
     added = sorted(set(tenants) - known)
     removed = sorted(known - set(tenants))
     if not added and not removed:

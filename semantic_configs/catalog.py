@@ -46,6 +46,16 @@ class MetricSpec:
     daily: bool = False  # also on the daily model (additive across facts by date)
 
 
+# where a session or event came from: the same dimensions on both facts
+TRAFFIC_DIMENSIONS = {
+    "traffic_source": "traffic_source",
+    "traffic_medium": "traffic_medium",
+    "traffic_campaign": "traffic_campaign",
+    "geo_country": "geo_country",
+    "device_category": "device_category",
+}
+
+
 MODELS: dict[str, ModelSpec] = {
     m.name: m
     for m in [
@@ -100,11 +110,7 @@ MODELS: dict[str, ModelSpec] = {
             "session_date",
             {
                 "source_platform": "source_platform",
-                "traffic_source": "traffic_source",
-                "traffic_medium": "traffic_medium",
-                "traffic_campaign": "traffic_campaign",
-                "geo_country": "geo_country",
-                "device_category": "device_category",
+                **TRAFFIC_DIMENSIONS,
             },
         ),
         ModelSpec(
@@ -117,11 +123,7 @@ MODELS: dict[str, ModelSpec] = {
             {
                 "source_platform": "source_platform",
                 "event_name": "event_name",
-                "traffic_source": "traffic_source",
-                "traffic_medium": "traffic_medium",
-                "traffic_campaign": "traffic_campaign",
-                "geo_country": "geo_country",
-                "device_category": "device_category",
+                **TRAFFIC_DIMENSIONS,
             },
         ),
         ModelSpec(
