@@ -14,6 +14,8 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -296,17 +298,32 @@ def validate(config: dict[str, Any], paths: Paths) -> None:
     target = resolve_target()
     with target.connect(target.tenant_location(paths, config["tenant"]), read_only=True) as con:
         for name, model in config["semantic_models"].items():
-            fields = [("measure", m) for m in [*model["measures"], *model.get("calculated_measures", {})]]
-            fields += [("dimension", d) for d in model["dimensions"]]
+            measures = [*model["measures"], *model.get("calculated_measures", {})]
+            dimensions = list(model["dimensions"])
+            # every field at once; only when that fails, one query per field (it names the culprit; fields
+            # that each run alone pass, as a combination is not what a config promises)
+            if _executes(con, partial(semantics.compile_model_fields, name, measures, dimensions)):
+                continue
+            fields = [("measure", m) for m in measures] + [("dimension", d) for d in dimensions]
             for kind, field in fields:
                 try:
-                    sql = semantics.compile_model_field(name, kind, field)
+                    sql = semantics.compile_model_fields(
+                        name, [field] if kind == "measure" else [], [field] if kind == "dimension" else []
+                    )
                     con.execute(sql).fetchall()
                 except Exception as exc:
                     raise SemanticConfigError(
                         f"{config['tenant']}: {kind} {field!r} of semantic model {name!r} does not execute: "
                         f"{exc}"
                     ) from exc
+
+
+def _executes(con: duckdb.DuckDBPyConnection, sql: Callable[[], str]) -> bool:
+    try:
+        con.execute(sql()).fetchall()
+    except Exception:  # noqa: BLE001 - the caller re-runs field by field, which names the error
+        return False
+    return True
 
 
 def write_config(tenant: Tenant, paths: Paths, overrides_dir: Path = OVERRIDES_DIR) -> tuple[Path, bool]:

@@ -202,13 +202,13 @@ class TenantSemantics:
         ctype: str = self.config["tables"][model]["columns"].get(column, "VARCHAR")
         return ctype
 
-    def compile_model_field(self, model: str, kind: str, field: str) -> str:
-        """SQL exercising one measure or dimension (used to validate a config before it is written)."""
+    def compile_model_fields(self, model: str, measures: list[str], dimensions: list[str]) -> str:
+        """SQL exercising measures and dimensions of one model together (validates a config before it is
+        written: one query per model, not one per field)."""
         m = self.models[model]
-        if kind == "dimension" and self.config["semantic_models"][model].get("joins"):
-            field = f"{model}.{field}"
-        q = m.query(measures=[field], limit=1) if kind == "measure" else m.query(dimensions=[field], limit=1)
-        sql: str = q.sql()
+        if dimensions and self.config["semantic_models"][model].get("joins"):
+            dimensions = [f"{model}.{d}" for d in dimensions]
+        sql: str = m.query(measures=measures or None, dimensions=dimensions or None, limit=1).sql()
         return sql
 
     # ---- the governed query ------------------------------------------------------------------------

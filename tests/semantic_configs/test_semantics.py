@@ -203,3 +203,12 @@ def test_regenerating_is_byte_identical_and_overrides_survive(demo: Paths, tmp_p
     with pytest.raises(SemanticConfigError, match="column 'loyalty_points'"):
         write_config(tenant, copy, overrides)
     assert "big_orders" in out.read_text()  # the failed config did not replace the last good one
+
+    # a measure that compiles but fails on the data: validation runs each model's fields together, then
+    # one by one to name the culprit
+    (overrides / "wayne_enterprises.yaml").write_text(yaml.safe_dump(
+        {"measures": {"orders": {"status_number": {"expr": "_.financial_status.cast('int64').sum()"}}}}))
+    with pytest.raises(SemanticConfigError, match="measure 'status_number' of semantic model 'orders' does not "
+                       "execute: Conversion Error"):
+        write_config(tenant, copy, overrides)
+    assert "big_orders" in out.read_text()
