@@ -28,8 +28,9 @@ def _tenants_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _jobs_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="tenants run N at a time, each in its own process (default 1)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="tenants run N at a time, each in its own process (default: one per CPU, at most "
+                        "4; GATA_WORKERS overrides)")
 
 
 def _selected_tenants(args: argparse.Namespace) -> list[Tenant]:
@@ -88,11 +89,11 @@ def _run_per_tenant(args: argparse.Namespace, step: Step, publish: bool = False)
     With ``publish``, what succeeded is published for serving once all tenants ran.
     """
     from gata.settings import get_paths
-    from pipeline.parallel import run_and_publish, run_tenants
+    from pipeline.parallel import default_jobs, run_and_publish, run_tenants
 
     paths = get_paths().ensure()
     tenants = _selected_tenants(args)
-    jobs = getattr(args, "jobs", 1)
+    jobs = getattr(args, "jobs", None) or default_jobs()
     failed = (run_and_publish(step, tenants, paths, jobs, _progress) if publish
               else run_tenants(step, tenants, paths, jobs))
     if failed:

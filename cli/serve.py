@@ -104,7 +104,7 @@ def _ensure_published() -> bool:
 
     from gata.tenants import load_tenants
     from pipeline import steps
-    from pipeline.parallel import run_and_publish
+    from pipeline.parallel import default_jobs, run_and_publish
     from pipeline.publish import current_version
 
     paths = get_paths().ensure()
@@ -112,7 +112,7 @@ def _ensure_published() -> bool:
         return True
     _err(f"No published data under {paths.serving_dir}: building the demo tenants first (a few minutes)...")
     with _stdout_to_stderr():
-        run_and_publish(partial(steps.build, progress=print), load_tenants().values(), paths)
+        run_and_publish(partial(steps.build, progress=print), load_tenants().values(), paths, default_jobs())
     return current_version(paths) is not None
 
 

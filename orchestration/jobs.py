@@ -8,7 +8,6 @@ run time. Its asset graph appears at the next reload (``dagster dev`` restart or
 "Reload definitions" in the UI).
 """
 
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from gata.tenants import Tenant
 from orchestration.assets import published_key
 from orchestration.resources import GataResource
 from pipeline import steps
+from pipeline.parallel import default_jobs
 
 TENANTS_PARTITIONS = "tenants"
 tenants_partitions = dg.DynamicPartitionsDefinition(name=TENANTS_PARTITIONS)
@@ -32,8 +32,9 @@ LOOKBACK_DAYS = 2
 
 
 def workers() -> int:
-    """How many steps run at once in a run (GATA_WORKERS, default: the machine's cores)."""
-    return int(os.environ.get("GATA_WORKERS") or os.cpu_count() or 1)
+    """How many steps run at once in a run: what the CLI's ``--jobs`` defaults to (GATA_WORKERS, else the
+    cores, at most four)."""
+    return default_jobs()
 
 
 def executor() -> dg.ExecutorDefinition:

@@ -14,6 +14,7 @@ Workers are processes (landing is CPU-bound Python under the GIL), started with
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,6 +25,20 @@ from gata.settings import Paths
 from gata.tenants import Tenant
 
 Step = Callable[[Tenant, Paths], object]
+
+MAX_DEFAULT_JOBS = 4  # each worker's dbt child peaks near 1 GB of memory
+
+
+def default_jobs() -> int:
+    """Tenants at a time when nobody says: one per CPU, at most MAX_DEFAULT_JOBS (``GATA_WORKERS`` overrides)."""
+    configured = os.environ.get("GATA_WORKERS")
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            raise GataError(f"GATA_WORKERS={configured!r} is not a number: set it to how many tenants "
+                            "may build at once, e.g. GATA_WORKERS=2") from None
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_JOBS))
 
 
 def run_step(step: Step, tenant: Tenant, paths: Paths) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,22 @@ def test_tenant_steps_run_side_by_side_but_an_onboarding_excludes_them(tmp_path:
     finally:
         other.kill()
         other.wait()
+
+
+def test_tenants_build_one_per_cpu_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--jobs` defaults to the CPUs (at most four: a dbt child needs about a gigabyte); GATA_WORKERS overrides."""
+    from gata.errors import GataError
+    from pipeline.parallel import MAX_DEFAULT_JOBS, default_jobs
+
+    monkeypatch.delenv("GATA_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert default_jobs() == 2
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert default_jobs() == MAX_DEFAULT_JOBS
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert default_jobs() == 1
+    monkeypatch.setenv("GATA_WORKERS", "3")
+    assert default_jobs() == 3
+    monkeypatch.setenv("GATA_WORKERS", "many")
+    with pytest.raises(GataError, match="GATA_WORKERS='many' is not a number"):
+        default_jobs()
