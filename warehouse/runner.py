@@ -203,7 +203,9 @@ def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
 def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None) -> BuildResult:
     """Scaffold the tenant's routing and ``dbt build`` its models (and its slice of the shared ones)."""
     scaffold_routing(tenant, paths)
-    args = ["build"]
+    # unit tests check the models' SQL on fixture rows, which no tenant's data changes: they run in
+    # the test suite (unit_test_tenant), not in every production build, as dbt advises
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if select:
         args += ["--select", select]
     return run_dbt(args, tenant, paths)
@@ -212,7 +214,7 @@ def build_tenant(tenant: Tenant, paths: Paths, select: str | None = None) -> Bui
 def unit_test_tenant(tenant: Tenant, paths: Paths) -> BuildResult:
     """dbt's unit tests of the mapping logic for this tenant's source mix, alone.
 
-    They also run inside every ``dbt build``, before the model each one tests;
+    Tenant builds exclude them (they test SQL, not data); the test suite runs them here.
     ``dbt build --select test_type:unit`` selects nothing, so this is ``dbt test``.
     The models' parents must have been built once (dbt reads their column types).
     """
