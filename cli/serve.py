@@ -100,16 +100,19 @@ def _stdout_to_stderr() -> Iterator[None]:
 
 def _ensure_published() -> bool:
     """On a fresh clone, build the demo warehouse (every tenant in tenants.yaml) and publish it."""
-    from functools import partial
-
-    from gata.tenants import load_tenants
-    from pipeline import steps
-    from pipeline.parallel import default_jobs, run_and_publish
     from pipeline.publish import current_version
 
     paths = get_paths().ensure()
     if current_version(paths) is not None:
         return True
+    # only now: the build pulls in dlt and pyarrow, which a server answering from a snapshot never needs
+    # (about 50 MB of resident memory and a second of start-up)
+    from functools import partial
+
+    from gata.tenants import load_tenants
+    from pipeline import steps
+    from pipeline.parallel import default_jobs, run_and_publish
+
     _err(f"No published data under {paths.serving_dir}: building the demo tenants first (a few minutes)...")
     with _stdout_to_stderr():
         run_and_publish(partial(steps.build, progress=print), load_tenants().values(), paths, default_jobs())

@@ -198,3 +198,23 @@ def test_lean_output_schemas_accept_and_refuse_what_the_full_ones_do() -> None:
     for schema in (full, lean_schema(full)):
         assert Draft202012Validator(schema).is_valid(result)
         assert not any(Draft202012Validator(schema).is_valid(b) for b in bad)
+
+
+def test_serving_a_published_snapshot_loads_no_landing_code(tmp_path: Path) -> None:
+    """The server answers from snapshots: dlt and pyarrow (landing) load only when it must build the demo."""
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    (home / "serving" / "v1").mkdir(parents=True)
+    (home / "serving" / "current").symlink_to(home / "serving" / "v1")
+    probe = (
+        "import sys\n"
+        "from cli.serve import _ensure_published\n"
+        "assert _ensure_published()\n"
+        "print(sorted(m for m in ('dlt', 'pyarrow', 'ingestion.landing') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "GATA_HOME": str(home), "GATA_TENANTS_FILE": str(tmp_path / "tenants.yaml")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
