@@ -89,11 +89,11 @@ def _run_per_tenant(args: argparse.Namespace, step: Step, publish: bool = False)
     With ``publish``, what succeeded is published for serving once all tenants ran.
     """
     from gata.settings import get_paths
-    from pipeline.parallel import default_jobs, run_and_publish, run_tenants
+    from pipeline.parallel import run_and_publish, run_tenants
 
     paths = get_paths().ensure()
     tenants = _selected_tenants(args)
-    jobs = getattr(args, "jobs", None) or default_jobs()
+    jobs = getattr(args, "jobs", None)
     failed = (run_and_publish(step, tenants, paths, jobs, _progress) if publish
               else run_tenants(step, tenants, paths, jobs))
     if failed:

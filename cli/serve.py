@@ -111,11 +111,11 @@ def _ensure_published() -> bool:
 
     from gata.tenants import load_tenants
     from pipeline import steps
-    from pipeline.parallel import default_jobs, run_and_publish
+    from pipeline.parallel import run_and_publish
 
     _err(f"No published data under {paths.serving_dir}: building the demo tenants first (a few minutes)...")
     with _stdout_to_stderr():
-        run_and_publish(partial(steps.build, progress=print), load_tenants().values(), paths, default_jobs())
+        run_and_publish(partial(steps.build, progress=print), load_tenants().values(), paths)
     return current_version(paths) is not None
 
 

@@ -51,12 +51,14 @@ def run_step(step: Step, tenant: Tenant, paths: Paths) -> str | None:
     return None
 
 
-def run_tenants(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: int = 1) -> dict[str, str]:
-    """Run ``step`` for every tenant, ``jobs`` at a time; returns the failures (slug -> error).
+def run_tenants(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: int | None = None) -> dict[str, str]:
+    """Run ``step`` for every tenant, ``jobs`` at a time (None: ``default_jobs()``); returns the failures
+    (slug -> error).
 
     One tenant's failure does not stop the others. ``step`` must be picklable when
     ``jobs > 1`` (a module-level function or a ``functools.partial`` of one).
     """
+    jobs = default_jobs() if jobs is None else jobs
     tenants = list(tenants)
     failed: dict[str, str] = {}
     if jobs <= 1 or len(tenants) <= 1:
@@ -79,7 +81,7 @@ def _report(slug: str, error: str) -> None:
     print(f"error: {slug}: {error}", file=sys.stderr, flush=True)
 
 
-def run_and_publish(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: int = 1,
+def run_and_publish(step: Step, tenants: Iterable[Tenant], paths: Paths, jobs: int | None = None,
                     progress: Callable[[str], None] = print) -> dict[str, str]:
     """``run_tenants``, then publish every tenant that succeeded; returns the failures.
 
