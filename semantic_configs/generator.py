@@ -304,13 +304,10 @@ def validate(config: dict[str, Any], paths: Paths) -> None:
             # that each run alone pass, as a combination is not what a config promises)
             if _executes(con, partial(semantics.compile_model_fields, name, measures, dimensions)):
                 continue
-            fields = [("measure", m) for m in measures] + [("dimension", d) for d in dimensions]
-            for kind, field in fields:
+            alone = [("measure", m, [m], []) for m in measures] + [("dimension", d, [], [d]) for d in dimensions]
+            for kind, field, its_measures, its_dimensions in alone:
                 try:
-                    sql = semantics.compile_model_fields(
-                        name, [field] if kind == "measure" else [], [field] if kind == "dimension" else []
-                    )
-                    con.execute(sql).fetchall()
+                    con.execute(semantics.compile_model_fields(name, its_measures, its_dimensions)).fetchall()
                 except Exception as exc:
                     raise SemanticConfigError(
                         f"{config['tenant']}: {kind} {field!r} of semantic model {name!r} does not execute: "
