@@ -120,9 +120,9 @@ def main() -> None:
                 f"semantics {r['semantics']:.1f}s; publish {r['publish']:.1f}s",
                 flush=True,
             )
-    base = next(iter(results.values()))["wall"]
-    for w, r in results.items():
-        print(f"  {w} worker(s): speed-up {base / r['wall']:.2f}x")
+    base = results[min(results)]["wall"]  # the fewest workers, whatever order they ran in
+    for w, r in sorted(results.items()):
+        print(f"  {w} worker(s): speed-up {base / r['wall']:.2f}x against {min(results)}")
 
 
 if __name__ == "__main__":
