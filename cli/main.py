@@ -43,19 +43,19 @@ def _selected_tenants(args: argparse.Namespace) -> list[Tenant]:
 def cmd_info(args: argparse.Namespace) -> int:
     from gata.settings import get_paths
     from gata.tenants import load_tenants
+    from pipeline.publish import current_version
 
     paths = get_paths()
     tenants = load_tenants()
     info: dict[str, Any] = {
         "gata_home": str(paths.home),
         "tenants_file": str(paths.tenants_file),
-        "warehouse": str(paths.warehouse_db),
-        "warehouse_exists": paths.warehouse_db.exists(),
         "tenant_databases": str(paths.tenant_dbs_dir),
         "dlt_pipelines": str(paths.dlt_dir),
         "dbt_artifacts": str(paths.dbt_dir),
         "semantic_configs": str(paths.semantic_configs_dir),
         "serving": str(paths.serving_dir),
+        "serving_snapshot": str(version) if (version := current_version(paths)) else None,
         "tokens": str(paths.tokens_file),
         "tenants": {slug: {"name": t.name, "sources": t.connectors} for slug, t in tenants.items()},
     }
@@ -203,10 +203,10 @@ def cmd_health(args: argparse.Namespace) -> int:
 
     paths = get_paths()
     version = current_version(paths)
-    db = version / SERVING_DB if version else paths.warehouse_db
-    if not db.exists():
-        print("nothing built yet: run `gata build`", file=sys.stderr)
+    if version is None or not (version / SERVING_DB).exists():
+        print("nothing published yet: run `gata build`", file=sys.stderr)
         return 2
+    db = version / SERVING_DB
     reports = []
     with duckdb.connect(str(db), read_only=True) as con:
         for tenant in _selected_tenants(args):

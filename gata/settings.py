@@ -24,22 +24,16 @@ class Paths:
     tenants_file: Path
 
     @property
-    def warehouse_db(self) -> Path:
-        """The shared build warehouse: master models and platform tables, all tenants together.
-
-        Each tenant's own relations (raw datasets, staging, intermediate, star tables)
-        live in its own file (``tenant_db``): opening a DuckDB file reads its whole
-        catalog, so one file holding every tenant's tables made each tenant's build
-        slower with every tenant onboarded.
-        """
-        return self.home / "warehouse.duckdb"
-
-    @property
     def tenant_dbs_dir(self) -> Path:
         return self.home / "tenants"
 
     def tenant_db(self, slug: str) -> Path:
-        """One tenant's build database: dlt lands here, and dbt attaches it as ``tenant``."""
+        """One tenant's build database: dlt lands here, and dbt attaches it as ``tenant``.
+
+        Everything a tenant's build writes is in this file, its slice of the master models
+        and platform tables too: no build file is shared, so tenants build side by side and
+        a build opens a catalog the size of one tenant (serving reads ``serving_dir``).
+        """
         return self.tenant_dbs_dir / f"{slug}.duckdb"
 
     @property
@@ -81,11 +75,6 @@ class Paths:
     @property
     def locks_dir(self) -> Path:
         return self.home / "locks"
-
-    @property
-    def warehouse_lock_file(self) -> Path:
-        """Held around every open of ``warehouse_db`` (exclusive to write, shared to read)."""
-        return self.locks_dir / "warehouse.lock"
 
     @property
     def serving_lock_file(self) -> Path:

@@ -2,9 +2,10 @@
 
 ``GATA_TARGET=motherduck`` moves landing (dlt's ``motherduck`` destination) and dbt
 (dbt-duckdb's ``md:`` paths, profiles.yml's ``motherduck`` output) together: each
-tenant's raw and reporting relations go to ``{GATA_MOTHERDUCK_DATABASE}_{tenant}``
-and the shared master models and platform tables to ``{GATA_MOTHERDUCK_DATABASE}``,
-the same names the local files have. The token comes from ``MOTHERDUCK_TOKEN`` and
+tenant's database (raw datasets, its slice of the master models, platform and star
+tables: what ``tenants/{tenant}.duckdb`` holds locally) becomes
+``{GATA_MOTHERDUCK_DATABASE}_{tenant}``; dbt connects to ``{GATA_MOTHERDUCK_DATABASE}``
+and attaches the tenant's. The token comes from ``MOTHERDUCK_TOKEN`` and
 is handed to DuckDB and dlt as configuration, never put in a location string,
 logged or stored. Every SQL statement is the same on both targets: only the
 locations and the connection configuration change. (``GATA_DBT_TARGET``, the
@@ -39,10 +40,6 @@ class Target:
     def tenant_location(self, paths: Paths, slug: str) -> str:
         """The tenant's build database: raw datasets, staging, intermediate, star tables."""
         return f"md:{self.database}_{slug}" if self.is_motherduck else str(paths.tenant_db(slug))
-
-    def warehouse_location(self, paths: Paths) -> str:
-        """The shared build database: master models and platform tables."""
-        return f"md:{self.database}" if self.is_motherduck else str(paths.warehouse_db)
 
     def config(self) -> dict[str, str | bool | int | float | list[str]]:
         """DuckDB connection configuration (the token travels here, not in the location)."""

@@ -159,7 +159,6 @@ def _restore_point(paths: Paths, tenant: str) -> Iterator[None]:
         backup = Path(tmp)
         saved: list[tuple[Path, Path]] = []
         targets = [
-            paths.warehouse_db,
             paths.tenant_db(tenant),
             paths.tenants_file,
             paths.dbt_tenants_dir / tenant,

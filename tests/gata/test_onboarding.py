@@ -26,7 +26,7 @@ def md5(path: Path) -> str:
 
 def state(paths: Paths) -> dict[str, str]:
     """Everything onboarding may touch, byte for byte."""
-    files = {"tenants.yaml": md5(paths.tenants_file), "warehouse": md5(paths.warehouse_db)}
+    files = {"tenants.yaml": md5(paths.tenants_file)}
     for f in sorted(paths.tenant_dbs_dir.glob("*.duckdb")):
         files[str(f.relative_to(paths.home))] = md5(f)
     for f in sorted(paths.semantic_configs_dir.glob("*.yaml")):

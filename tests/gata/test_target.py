@@ -25,7 +25,6 @@ def test_local_is_the_default_and_names_the_files(tmp_path: Path) -> None:
     target = resolve_target({})
     assert target == Target() and target.config() == {}
     assert target.tenant_location(paths, "acme") == str(paths.tenant_db("acme"))
-    assert target.warehouse_location(paths) == str(paths.warehouse_db)
     assert target.landing_destination(paths, "acme").destination_type.endswith("duckdb")
     assert target.dbt_env() == {"GATA_DBT_TARGET": "local"}
 
@@ -37,7 +36,6 @@ def test_one_setting_moves_landing_and_dbt_to_motherduck(tmp_path: Path) -> None
     paths = Paths(home=tmp_path, tenants_file=tmp_path / "tenants.yaml")
     target = resolve_target(MD_ENV)
     assert target.tenant_location(paths, "acme") == "md:agency_prod_acme"
-    assert target.warehouse_location(paths) == "md:agency_prod"
     assert target.config() == {"motherduck_token": "md-secret-token"}
     assert "md-secret-token" not in repr(target) + target.tenant_location(paths, "acme") + str(target.dbt_env())
 
@@ -59,7 +57,7 @@ def test_one_setting_moves_landing_and_dbt_to_motherduck(tmp_path: Path) -> None
     rendered = ProfileRenderer({}).render_data(raw)["gata"]
     output = rendered["outputs"][rendered["target"]]
     assert rendered["target"] == "motherduck"
-    assert output["path"] == target.warehouse_location(paths)
+    assert output["path"] == "md:agency_prod"
     assert output["attach"] == [{"path": target.tenant_location(paths, "acme"), "alias": "tenant"}]
     set_invocation_context(dict(os.environ))
 

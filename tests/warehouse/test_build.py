@@ -84,7 +84,7 @@ def test_each_tenant_builds_in_its_own_database_and_no_file_is_shared(demo: Path
         "select schema_name, table_name from duckdb_tables() union all "
         "select schema_name, view_name from duckdb_views() where not internal"
     )
-    assert not demo.warehouse_db.exists()
+    assert not (demo.home / "warehouse.duckdb").exists()  # the shared build file of old
     for tenant in DEMO:
         with duckdb.connect(str(demo.tenant_db(tenant)), read_only=True) as con:
             for schema, name in con.execute(relations).fetchall():
