@@ -4,12 +4,13 @@ The dynamic ``tenants`` partitions are the sensor's memory of the file: each tic
 compares the file's tenants with them. A tenant that already has landed data when
 it is first seen (built by the CLI, or before Dagster ran) is registered, not
 rebuilt. A tenants.yaml that does not validate skips the tick with the loader's
-message, so the operator sees what to fix.
+message, so the operator sees what to fix; so does an added tenant whose file a CLI
+step is writing at that moment (DuckDB lets no reader beside a writer).
 """
 
 import dagster as dg
 
-from gata.errors import ConfigError
+from gata.errors import ConfigError, PipelineBusyError
 from orchestration.jobs import TENANTS_PARTITIONS, onboard_tenant, retire_tenant, tenants_partitions
 from orchestration.resources import GataResource
 from pipeline import steps
@@ -32,10 +33,13 @@ def tenants_yaml_sensor(
     if not added and not removed:
         return dg.SkipReason(f"{len(tenants)} tenant(s), no change")
     version = context.cursor or "0"
+    try:
+        never_landed = [slug for slug in added if steps.last_landed_day(tenants[slug], paths) is None]
+    except PipelineBusyError as exc:  # a CLI step is writing that tenant: decide on the next tick
+        return dg.SkipReason(f"nothing changed this tick: {exc}")
     runs = [
         dg.RunRequest(job_name=onboard_tenant.name, partition_key=slug, run_key=f"onboard:{slug}:{version}")
-        for slug in added
-        if steps.last_landed_day(tenants[slug], paths) is None
+        for slug in never_landed
     ]
     runs += [
         dg.RunRequest(job_name=retire_tenant.name, partition_key=slug, run_key=f"retire:{slug}:{version}")

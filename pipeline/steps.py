@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
-from gata.errors import TransformError
+from gata.errors import PipelineBusyError, TransformError
 from gata.settings import Paths
 from gata.tenants import Tenant
 from ingestion.landing import LandingResult, land_tenant
@@ -109,6 +109,11 @@ def replay(tenant: Tenant, paths: Paths, progress: Progress = _quiet) -> BuildRe
 
 
 def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
+    """The newest day the tenant's loads reached (None: it never landed).
+
+    Called under the tenant's lock by a refresh; without it (the tenants.yaml sensor),
+    a step writing the tenant's file at that moment is a ``PipelineBusyError`` to retry.
+    """
     import duckdb
 
     from gata.target import resolve_target
@@ -116,7 +121,13 @@ def last_landed_day(tenant: Tenant, paths: Paths) -> date | None:
     target = resolve_target()
     if not target.is_motherduck and not paths.tenant_db(tenant.slug).exists():
         return None
-    with target.connect(target.tenant_location(paths, tenant.slug), read_only=True) as con:
+    try:
+        opened = target.connect(target.tenant_location(paths, tenant.slug), read_only=True)
+    except duckdb.IOException as exc:  # DuckDB: one writing process per file, and no reader beside it
+        raise PipelineBusyError(
+            f"{tenant.slug}: its database is being written by another GATA step; try again when it ends ({exc})"
+        ) from exc
+    with opened as con:
         try:
             row = con.execute(
                 "select max(end_date) from platform.load_history where tenant_slug = ? "

@@ -8,6 +8,8 @@ they build is compared with what the CLI built for the same tenant.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -155,6 +157,27 @@ def test_sensor_onboards_added_tenants_and_retires_removed_ones(tmp_path: Path) 
     assert served(home, "initech")[0] and served(home, "initech")[1]
     assert served(home, "globex") == ([], False)
     assert served(home, "acme_co")[1]  # the others keep serving
+
+
+def test_sensor_waits_while_a_step_writes_an_added_tenant(tmp_path: Path) -> None:
+    """An added tenant whose file a CLI step is writing: the tick changes nothing and says why."""
+    tenants_file = tmp_path / "tenants.yaml"
+    write_tenants(tenants_file, {"acme_co": tenant_body({"paid_ads": ["google_ads"]}, seed=5, days=2)})
+    home = Paths(home=tmp_path / "home", tenants_file=tenants_file).ensure()
+    hold = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print(flush=True); time.sleep(60)"
+    # another process holding the file for writing, as a landing does
+    writer = subprocess.Popen([sys.executable, "-c", hold, str(home.tenant_db("acme_co"))], stdout=subprocess.PIPE)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == b"\n"
+        instance = dg.DagsterInstance.ephemeral()
+        gata = GataResource(home=str(home.home), tenants_file=str(tenants_file))
+        result = tenants_yaml_sensor(dg.build_sensor_context(instance=instance, resources={"gata": gata}))
+    finally:
+        writer.kill()
+        writer.wait()
+    assert isinstance(result, dg.SkipReason) and "acme_co" in str(result.skip_message)
+    assert "being written" in str(result.skip_message)
+    assert instance.get_dynamic_partitions("tenants") == []  # registered on a later tick, not half now
 
 
 def test_definitions_come_from_tenants_yaml(demo: Paths, manifest: dict, monkeypatch: pytest.MonkeyPatch) -> None:
