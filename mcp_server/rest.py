@@ -71,6 +71,12 @@ ENDPOINTS = (
 )
 
 
+def tool_message(tool: str, text: str) -> str:
+    """A tool's error as its own words: the SDK puts ``Error executing tool {name}: `` before
+    every message an MCP client reads; a problem document's ``title`` already says what failed."""
+    return text.removeprefix(f"Error executing tool {tool}: ")
+
+
 def problem(status: int, title: str, detail: str, **headers: str) -> JSONResponse:
     """An RFC 9457 problem document."""
     return JSONResponse(
@@ -138,7 +144,7 @@ class RestMirror:
             result = await self.mcp.call_tool(endpoint.tool, args, Context(mcp_server=self.mcp))
         except ToolError as exc:
             outcome = classify(exc)
-            return problem(outcome.status, outcome.title, str(exc))
+            return problem(outcome.status, outcome.title, tool_message(endpoint.tool, str(exc)))
         finally:
             api_var.reset(token)
         if not isinstance(result, CallToolResult) or result.structured_content is None:
