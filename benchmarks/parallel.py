@@ -1,6 +1,6 @@
 """Parallel tenants: a full build of N tenants with 1 and with W workers, side by side.
 
-Run: ``uv run python benchmarks/parallel.py [--tenants 8] [--days 30] [--volume 0.2] [--workers 1,2]``
+Run: ``uv run python benchmarks/parallel.py [--tenants 8] [--days 30] [--volume 0.2] [--workers 1,2] [--refresh]``
 (the issue's figure: ``--tenants 100 --days 30``; that takes tens of minutes).
 
 For each worker count, a fresh GATA_HOME builds every tenant from nothing through
@@ -9,7 +9,9 @@ semantic config, then one publish. Each tenant's step records where its time wen
 (generation + dlt landing, dbt start-up and parse, dbt execution, semantic config;
 no tenant waits for another, as each writes only its own database file). The wall time
 and the sums per phase are printed for each worker count, with the
-speed-up against the first. Both runs happen in this one process, one after the other.
+speed-up against the fewest workers. All runs happen in this one process, one after the other.
+With ``--refresh``, each build is followed by the daily refresh of every tenant (the newest
+day and the lookback landed again, dbt build, semantic config, one publish), timed the same way.
 """
 
 from __future__ import annotations
@@ -32,12 +34,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.scale import MIXES
 
 
-def timed_build(tenant: Tenant, paths: Paths, out_dir: str) -> None:
-    """pipeline.steps.build's three steps, each timed; the dbt step split by its run_results."""
+def timed_build(tenant: Tenant, paths: Paths, out_dir: str, refresh: bool = False) -> None:
+    """pipeline.steps.build's three steps (``refresh``: steps.refresh's, the daily job's), each timed;
+    the dbt step split by its run_results."""
+    from orchestration.jobs import LOOKBACK_DAYS, REFRESH_DAYS
     from pipeline import steps
 
     t0 = time.perf_counter()
-    steps.ingest(tenant, paths)
+    if refresh:
+        steps.land_newest(tenant, paths, REFRESH_DAYS, LOOKBACK_DAYS)
+    else:
+        steps.ingest(tenant, paths)
     t1 = time.perf_counter()
     steps.transform(tenant, paths)
     t2 = time.perf_counter()
@@ -72,7 +79,7 @@ def tenants_yaml(n: int, days: int, volume: float) -> dict:
     return {"tenants": tenants}
 
 
-def run(workers: int, raw: dict, tmp: Path) -> dict[str, float]:
+def run(workers: int, raw: dict, tmp: Path, refresh: bool = False) -> dict[str, float]:
     from functools import partial
 
     from gata.settings import Paths
@@ -81,20 +88,22 @@ def run(workers: int, raw: dict, tmp: Path) -> dict[str, float]:
     from pipeline.parallel import run_tenants
 
     root = tmp / f"w{workers}"
-    (root / "times").mkdir(parents=True)
+    times = root / ("refresh" if refresh else "times")
+    times.mkdir(parents=True)
     paths = Paths(home=root / "home", tenants_file=root / "tenants.yaml").ensure()
     paths.tenants_file.write_text(yaml.safe_dump(raw, sort_keys=False))
     os.environ["GATA_HOME"], os.environ["GATA_TENANTS_FILE"] = str(paths.home), str(paths.tenants_file)
     tenants = parse_tenants(raw)
     t0 = time.perf_counter()
-    failed = run_tenants(partial(timed_build, out_dir=str(root / "times")), tenants.values(), paths, jobs=workers)
+    step = partial(timed_build, out_dir=str(times), refresh=refresh)
+    failed = run_tenants(step, tenants.values(), paths, jobs=workers)
     t1 = time.perf_counter()
     steps.publish(paths)
     t2 = time.perf_counter()
     if failed:
         raise SystemExit(f"failed: {failed}")
     phases: dict[str, float] = {}
-    for f in (root / "times").glob("*.json"):
+    for f in times.glob("*.json"):
         for k, v in json.loads(f.read_text()).items():
             phases[k] = phases.get(k, 0.0) + v
     return {"wall": t2 - t0, "tenants_wall": t1 - t0, "publish": t2 - t1, **phases}
@@ -106,23 +115,28 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--volume", type=float, default=0.2)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--refresh", action="store_true",
+                        help="after each build, time the daily refresh of every tenant (what `gata refresh` runs)")
     args = parser.parse_args()
     raw = tenants_yaml(args.tenants, args.days, args.volume)
-    results: dict[int, dict[str, float]] = {}
+    phases = ("build", "refresh") if args.refresh else ("build",)
+    results: dict[tuple[str, int], dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for w in (int(x) for x in args.workers.split(",")):
-            results[w] = run(w, raw, Path(tmp))
-            r = results[w]
-            print(
-                f"{w} worker(s): {r['wall']:.1f}s wall for {args.tenants} tenants x {args.days} days "
-                f"({r['wall'] / args.tenants:.2f}s per tenant); summed over tenants: landing {r['landing']:.1f}s, "
-                f"dbt start+parse {r['dbt_start_and_parse']:.1f}s, dbt execute {r['dbt_execute']:.1f}s, "
-                f"semantics {r['semantics']:.1f}s; publish {r['publish']:.1f}s",
-                flush=True,
-            )
-    base = results[min(results)]["wall"]  # the fewest workers, whatever order they ran in
-    for w, r in sorted(results.items()):
-        print(f"  {w} worker(s): speed-up {base / r['wall']:.2f}x against {min(results)}")
+            for phase in phases:
+                r = results[phase, w] = run(w, raw, Path(tmp), refresh=phase == "refresh")
+                print(
+                    f"{phase}, {w} worker(s): {r['wall']:.1f}s wall for {args.tenants} tenants x {args.days} days "
+                    f"({r['wall'] / args.tenants:.2f}s per tenant); summed over tenants: landing "
+                    f"{r['landing']:.1f}s, dbt start+parse {r['dbt_start_and_parse']:.1f}s, dbt execute "
+                    f"{r['dbt_execute']:.1f}s, semantics {r['semantics']:.1f}s; publish {r['publish']:.1f}s",
+                    flush=True,
+                )
+    for phase in phases:
+        runs = {w: r for (p, w), r in results.items() if p == phase}
+        base = runs[min(runs)]["wall"]  # the fewest workers, whatever order they ran in
+        for w, r in sorted(runs.items()):
+            print(f"  {phase}, {w} worker(s): speed-up {base / r['wall']:.2f}x against {min(runs)}")
 
 
 if __name__ == "__main__":
