@@ -195,22 +195,15 @@ def cmd_check_connection(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    import duckdb
-
     from gata.settings import get_paths
     from pipeline.health import tenant_health
-    from pipeline.publish import SERVING_DB, current_version
+    from pipeline.publish import served
 
-    paths = get_paths()
-    version = current_version(paths)
-    if version is None or not (version / SERVING_DB).exists():
-        print("nothing published yet: run `gata build`", file=sys.stderr)
-        return 2
-    db = version / SERVING_DB
-    reports = []
-    with duckdb.connect(str(db), read_only=True) as con:
-        for tenant in _selected_tenants(args):
-            reports.append(tenant_health(con, tenant.slug))
+    with served(get_paths()) as con:
+        if con is None:
+            print("nothing published yet: run `gata build`", file=sys.stderr)
+            return 2
+        reports = [tenant_health(con, tenant.slug) for tenant in _selected_tenants(args)]
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2))
     else:

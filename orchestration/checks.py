@@ -4,30 +4,16 @@ Both read what ``gata health`` and the ``pipeline_health`` tool read (the servin
 snapshot's platform tables), so Dagster, the CLI and agents agree on a tenant's state.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import dagster as dg
-import duckdb
 
-from gata.settings import Paths
 from orchestration.assets import published_key
 from orchestration.resources import GataResource
 from pipeline.health import reconciliation, tenant_health
-from pipeline.publish import SERVING_DB, current_version
+from pipeline.publish import served
 
 # the daily schedule's interval plus the time a refresh may take and a margin for late sources
 EXPECTED_EVERY_HOURS = 26.0
-
-
-@contextmanager
-def serving(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection | None]:
-    version = current_version(paths)
-    if version is None:
-        yield None
-        return
-    with duckdb.connect(str(version / SERVING_DB), read_only=True) as con:
-        yield con
 
 
 def tenant_checks(
@@ -40,7 +26,7 @@ def tenant_checks(
         description=f"the tenant's last successful load is at most {expected_every_hours:.0f}h old",
     )
     def freshness(gata: GataResource) -> dg.AssetCheckResult:
-        with serving(gata.paths()) as con:
+        with served(gata.paths()) as con:
             if con is None:
                 return dg.AssetCheckResult(passed=False, metadata={"reason": "nothing published yet"})
             f = tenant_health(con, slug, threshold_hours=expected_every_hours).freshness
@@ -66,7 +52,7 @@ def tenant_checks(
         description="every connector's star figures reconcile to the cent with its raw landed records",
     )
     def reconciled(gata: GataResource) -> dg.AssetCheckResult:
-        with serving(gata.paths()) as con:
+        with served(gata.paths()) as con:
             results = reconciliation(con, slug) if con is not None else {}
         failing = sorted(name for name, status in results.items() if status != "pass")
         return dg.AssetCheckResult(

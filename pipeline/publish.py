@@ -20,7 +20,8 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -42,6 +43,17 @@ SHARED_PLATFORM_TABLES = ("connector_blueprints",)  # the same library in every 
 def current_version(paths: Paths) -> Path | None:
     link = paths.serving_dir / "current"
     return link.resolve() if link.exists() else None
+
+
+@contextmanager
+def served(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection to the snapshot being served (None: nothing published yet)."""
+    version = current_version(paths)
+    if version is None or not (version / SERVING_DB).exists():
+        yield None
+        return
+    with duckdb.connect(str(version / SERVING_DB), read_only=True) as con:
+        yield con
 
 
 def publish(paths: Paths, changed: Collection[str] | None = None, retired: Collection[str] = (),
