@@ -11,53 +11,34 @@ cached under ``GATA_HOME`` by a hash of the project).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from gata.catalog import catalog
-from gata.errors import TransformError
-from gata.settings import DBT_PROJECT_DIR, Paths
+from gata.settings import Paths
 from gata.tenants import Tenant
 from warehouse import scaffold
-from warehouse.runner import invoke, split_vars
-
-MANIFEST_TENANT = "_dagster"
+from warehouse.runner import mix_name, parsed_project, project_digest
 
 
-def project_digest() -> str:
-    """Hash of every file dbt parses: a change to any of them re-parses."""
-    h = hashlib.sha256()
-    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".sql", ".yml", ".yaml") and "target" not in path.parts:
-            h.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def all_sources_vars() -> dict:
-    cat = catalog()
+def all_sources() -> dict[str, list[str]]:
     mix: dict[str, list[str]] = {"paid_ads": [], "ecommerce": [], "analytics": []}
-    for key, conn in cat.connectors.items():
+    for key, conn in catalog().connectors.items():
         mix[conn.domain].append(key)
-    return {"gata_tenant": MANIFEST_TENANT, "gata_sources": mix}
+    return mix
 
 
 def manifest_path(paths: Paths) -> Path:
     """The union manifest, parsed now if the project changed since the last parse."""
-    target = paths.dbt_target(MANIFEST_TENANT)
+    sources = all_sources()
+    target = paths.dbt_target(mix_name(sources))
     stamp = target / "project_digest"
     manifest = target / "manifest.json"
     scaffold.write_library()  # the generated models are part of the digest: current with the catalog first
     digest = project_digest()
     if manifest.exists() and stamp.exists() and stamp.read_text() == digest:
         return manifest
-    project_vars, env = split_vars(all_sources_vars())
-    res = invoke(["parse", "--vars", json.dumps(project_vars, sort_keys=True)], paths, MANIFEST_TENANT, env)
-    if res.returncode != 0 or not manifest.exists():
-        raise TransformError(
-            f"dbt parse of {DBT_PROJECT_DIR} failed:\n{(res.stdout + res.stderr).strip()[-3000:]}"
-        )
+    parsed_project(sources, paths)  # the same parse a build of a tenant with every source would use
     stamp.write_text(digest)
     return manifest
 

@@ -1,34 +1,38 @@
-"""Run dbt for one tenant at a time, each in a child process.
+"""Run dbt for one tenant at a time, in this process, from its source mix's parsed project.
 
 Each tenant's build is one ``dbt build`` of the shared models for the tenant's
 slug, source mix, business logic and DNA routing. A tenant's broken data fails
 its own invocation only; the others build. The graph is the same size whatever
 the number of tenants, and the build opens only the tenant's own database (its
 slice of the master models and platform tables included), so one tenant's build
-costs the same at 3 tenants or 100, and builds of different tenants run at once.
+costs the same at 3 tenants or 100, and builds of different tenants run at once
+(in different worker processes, pipeline/parallel.py).
 
-Parsing is partial: the tenant reaches dbt through environment variables (see
-warehouse/macros/utils/tenant.sql), which dbt tracks per file, while ``--vars``
-hold only what is the same for every tenant. A build starts from the tenant's
-own saved manifest, or the newest any tenant saved, and re-parses only the files
-that read a value that differs.
+A build does not parse. The tenant reaches dbt through environment variables (see
+warehouse/macros/utils/tenant.sql) and ``--vars`` hold only what is the same for
+every tenant, so the parse depends on the source mix and on the slug only through
+relation names. The project is parsed once per source mix with a placeholder slug
+(``ParsedProject``), kept in memory, and each build gets that manifest with its own
+slug written into the names: a worker building 25 tenants of 4 mixes parses 4 times.
 """
-
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import time
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from gata.attribution import ATTRIBUTION_MODELS
 from gata.errors import TransformError
+from gata.lock import file_lock
 from gata.settings import DBT_PROJECT_DIR, Paths
 from gata.target import resolve_target
 from gata.tenants import Tenant
@@ -126,8 +130,8 @@ def split_vars(values: dict) -> tuple[dict, dict[str, str]]:
 
 
 def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
+    """The environment a dbt invocation for ``tenant`` adds to the process's own."""
     return {
-        **os.environ,
         # attached as `tenant` by warehouse/tenant_plugin.py when dbt connects
         "GATA_TENANT_DB_PATH": str(paths.tenant_db(tenant)),
         "GATA_TENANT": tenant,
@@ -137,37 +141,68 @@ def dbt_env(paths: Paths, tenant: str) -> dict[str, str]:
     }
 
 
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+@dataclass
+class DbtOutcome:
+    """What one dbt invocation returned: dbt's own result object and its error-level messages."""
+
+    success: bool
+    result: Any  # a RunExecutionResult, a Manifest (parse), the names listed (ls)
+    errors: list[str]
+
+    def detail(self) -> str:
+        text = "\n".join(self.errors).strip()[-3000:]
+        return text or "dbt reported no error message (its log is under GATA_HOME/dbt/logs)"
 
 
-def saved_manifest(paths: Paths, tenant: str) -> Path | None:
-    """The saved manifest a build starts from: the tenant's own, else the newest any tenant saved.
+# dbt's flags, adapters and invocation context are process-wide: one invocation at a time,
+# and a build holds it from writing its slug into the shared parsed manifest to its end
+_DBT = threading.RLock()
 
-    Each build writes its own target directory (builds of different tenants run at
-    once), so no file is written by two processes; reading one while its writer
-    rewrites it fails dbt's load and falls back to a full parse, never a wrong one.
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """``values`` in os.environ for the length of one invocation (dbt reads env_var() from it), then as before."""
+    before = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _release_database() -> None:
+    """Close dbt-duckdb's process-wide DuckDB instance, and with it the tenant file it attached.
+
+    dbt-duckdb keeps an in-memory database open for the life of the process; the
+    steps after a build (semantics, publish) and the next tenant's build must find
+    the tenant's file free.
     """
-    own = paths.dbt_target(tenant) / PARTIAL_PARSE_FILE
-    if own.exists():
-        return own
-    saved = [p for p in (paths.dbt_dir / "target").glob(f"*/{PARTIAL_PARSE_FILE}") if p.is_file()]
-    return max(saved, key=lambda p: p.stat().st_mtime, default=None)
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if env is not None:
+        env.close()
 
 
-def invoke(
-    args: list[str], paths: Paths, tenant: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """dbt in a child process: project and profiles from the repo, target and logs under GATA_HOME.
+def invoke(args: list[str], paths: Paths, tenant: str, env: dict[str, str] | None = None,
+           manifest: Any = None) -> DbtOutcome:
+    """dbt in this process: project and profiles from the repo, target and logs under GATA_HOME.
 
-    A child process, not dbtRunner: dbt-duckdb keeps the warehouse file open for the
-    life of its process, and the steps after a build (semantics, publish) must open it.
-    ``env`` adds the tenant's variables (split_vars) to the process environment.
+    In process, not a child: starting dbt costs 3 to 4 s of imports per process, and
+    a parsed ``manifest`` (``parsed_project``) can only be handed over in memory.
+    ``env`` adds the tenant's variables (split_vars) for this invocation only.
     """
-    dbt = Path(sys.executable).with_name("dbt")
+    from dbt.cli.main import dbtRunner
+
     scaffold.write_library()  # the generated per-connector models, current with the catalog before dbt parses
     paths.locks_dir.mkdir(parents=True, exist_ok=True)
     full = [
-        str(dbt),
         *args,
         "--project-dir",
         str(DBT_PROJECT_DIR),
@@ -178,14 +213,100 @@ def invoke(
         "--log-path",
         str(paths.dbt_dir / "logs" / tenant),
         "--no-use-colors",
-        "--quiet",
+        "--log-level",
+        "none",  # nothing on our stdout: errors come back through the callback
+        "--log-level-file",
+        "debug",  # and everything goes to the log file
     ]
-    start = saved_manifest(paths, tenant)
-    if start is not None:
-        full += ["--partial-parse-file-path", str(start)]
-    return subprocess.run(
-        full, env={**dbt_env(paths, tenant), **(env or {})}, capture_output=True, text=True, check=False
-    )
+    errors: list[str] = []
+
+    def collect(event: Any) -> None:
+        if event.info.level == "error" and event.info.msg:
+            errors.append(event.info.msg)
+
+    with _DBT, _environment({**dbt_env(paths, tenant), **(env or {})}):
+        try:
+            res = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(full)
+        finally:
+            _release_database()
+    if res.exception is not None:
+        errors.append(str(res.exception))
+    return DbtOutcome(bool(res.success), res.result, errors)
+
+
+PLACEHOLDER = "tenant__slug"  # no slug holds "__": a parse's stand-in for the tenant a build puts in its place
+
+
+def project_digest() -> str:
+    """Hash of every file dbt parses: a change to any of them re-parses."""
+    h = hashlib.sha256()
+    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".sql", ".yml", ".yaml") and "target" not in path.parts:
+            h.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ParsedProject:
+    """The project parsed for one source mix, its tenant relation names kept as templates.
+
+    What a parse depends on is the source mix (which models are enabled, which
+    engines a star unions) and the slug (relation aliases and raw source schemas).
+    Parsed once per mix with ``PLACEHOLDER`` as the slug, the manifest serves every
+    tenant of that mix: ``for_tenant`` writes the tenant's slug into those names,
+    and everything else a build needs it reads while executing.
+    """
+
+    def __init__(self, manifest: Any, mix: str) -> None:
+        self.manifest = manifest
+        self.mix = mix
+        self._names: dict[str, tuple[str, str | None]] = {}
+        for uid, node in manifest.nodes.items():
+            if node.resource_type == "model":
+                self._names[uid] = (node.alias, node.relation_name)
+        for uid, source in manifest.sources.items():
+            self._names[uid] = (source.schema, source.relation_name)
+
+    def for_tenant(self, slug: str) -> Any:
+        for uid, (name, relation) in self._names.items():
+            node = self.manifest.nodes.get(uid) or self.manifest.sources[uid]
+            if node.resource_type == "model":
+                node.alias = name.replace(PLACEHOLDER, slug)
+            else:
+                node.schema = name.replace(PLACEHOLDER, slug)
+            node.relation_name = relation.replace(PLACEHOLDER, slug) if relation else relation
+        return self.manifest
+
+
+_PARSED: OrderedDict[str, ParsedProject] = OrderedDict()
+KEEP_PARSED = 4  # source mixes kept in memory, each a few tens of MB
+
+
+def mix_name(sources: dict) -> str:
+    return "_mix_" + hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def parsed_project(sources: dict, paths: Paths) -> ParsedProject:
+    """The project parsed for this source mix: from memory, else dbt's parse under ``_mix_*``.
+
+    That parse starts from the mix's own saved manifest (partial parsing), so a new
+    process re-parses only changed files; one process parses a mix at a time.
+    """
+    project_vars, env = split_vars({"gata_tenant": PLACEHOLDER, "gata_sources": sources})
+    scaffold.write_library()  # the generated models are part of the digest: current with the catalog first
+    key = json.dumps([project_digest(), resolve_target().dbt_env(), project_vars, env], sort_keys=True)
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+        return _PARSED[key]
+    mix = mix_name(sources)
+    with file_lock(paths.locks_dir / f"dbt{mix}.lock", what="dbt parse"):
+        out = invoke(["parse", "--vars", json.dumps(project_vars, sort_keys=True)], paths, mix, env)
+    if not out.success or out.result is None:
+        raise TransformError(f"dbt could not parse {DBT_PROJECT_DIR} for the sources {sources}:\n{out.detail()}")
+    _PARSED[key] = ParsedProject(out.result, mix)
+    while len(_PARSED) > KEEP_PARSED:
+        _PARSED.popitem(last=False)
+    return _PARSED[key]
 
 
 def scaffold_routing(tenant: Tenant, paths: Paths) -> list[Path]:
@@ -222,19 +343,19 @@ def unit_test_tenant(tenant: Tenant, paths: Paths) -> BuildResult:
 
 
 def run_dbt(args: list[str], tenant: Tenant, paths: Paths) -> BuildResult:
-    """One dbt command for the tenant, its node results read from run_results.json."""
-    started = time.time()
-    project_vars, env = split_vars(tenant_vars(tenant, paths))
-    res = invoke([*args, "--vars", json.dumps(project_vars, sort_keys=True)], paths, tenant.slug, env)
-    results_file = paths.dbt_target(tenant.slug) / "run_results.json"
+    """One dbt command for the tenant, from its source mix's parsed project; its node results."""
+    values = tenant_vars(tenant, paths)
+    project_vars, env = split_vars(values)
+    with _DBT:
+        parsed = parsed_project(values["gata_sources"], paths)
+        out = invoke([*args, "--vars", json.dumps(project_vars, sort_keys=True)], paths, tenant.slug, env,
+                     manifest=parsed.for_tenant(tenant.slug))
     nodes = []
-    if results_file.exists() and results_file.stat().st_mtime >= started:
-        for r in json.loads(results_file.read_text())["results"]:
-            unique_id: str = r["unique_id"]
-            kind = unique_id.split(".")[0]
-            name = unique_id.split(".")[2] if kind == "test" else unique_id.split(".")[-1]
-            nodes.append(NodeResult(name, kind, r["status"], (r.get("message") or "")[:500]))
-    if res.returncode != 0 and not nodes:
-        detail = (res.stdout + res.stderr).strip()[-3000:]
-        raise TransformError(f"dbt could not {args[0]} {tenant.slug}:\n{detail}")
-    return BuildResult(tenant.slug, res.returncode == 0, nodes)
+    for r in getattr(out.result, "results", None) or []:
+        unique_id: str = r.node.unique_id
+        kind = unique_id.split(".")[0]
+        name = unique_id.split(".")[2] if kind == "test" else unique_id.split(".")[-1]
+        nodes.append(NodeResult(name, kind, str(getattr(r.status, "value", r.status)), (r.message or "")[:500]))
+    if not out.success and not nodes:
+        raise TransformError(f"dbt could not {args[0]} {tenant.slug}:\n{out.detail()}")
+    return BuildResult(tenant.slug, out.success, nodes)

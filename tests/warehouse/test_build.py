@@ -307,10 +307,10 @@ def test_landed_tables_are_dbt_sources_with_freshness(home: Paths) -> None:
         "source:raw_tiktok_ads source:raw_shopify",
     ]
     listed = invoke(["ls", "--resource-type", "source", "--output", "name", *args], home, "fresh")
-    assert listed.returncode == 0, listed.stdout + listed.stderr
-    assert {"raw_shopify.orders", "raw_tiktok_ads.ads_reports_daily"} <= set(listed.stdout.split())
+    assert listed.success, listed.detail()
+    assert {"raw_shopify.orders", "raw_tiktok_ads.ads_reports_daily"} <= set(listed.result)
     fresh = invoke(["source", "freshness", *args], home, "fresh")
-    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert fresh.success, fresh.detail()
     results = json.loads((home.dbt_target("fresh") / "sources.json").read_text())["results"]
     checked = {r["unique_id"].split(".")[-1]: r["status"] for r in results}
     assert checked["ads_reports_daily"] == "pass" and checked["orders"] == "pass", checked

@@ -94,35 +94,41 @@ def parse_log(paths: Paths, tenant: str) -> str:
 
 
 @pytest.mark.slow
-def test_another_tenants_build_parses_partially_and_a_rebuild_parses_nothing(
-    demo: Paths, monkeypatch
+def test_tenants_of_one_source_mix_share_one_parse_each_under_its_own_names(
+    home: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from warehouse.runner import PARTIAL_PARSE_FILE, build_tenant
+    from collections import OrderedDict
 
-    monkeypatch.setenv("GATA_HOME", str(demo.home))
-    monkeypatch.setenv("GATA_TENANTS_FILE", str(demo.tenants_file))
-    tenant = load_tenants(demo.tenants_file)["stark_industries"]
-    before = star_digests(demo, tenant.slug)
-    assert len(before) == 11
-    # without its own saved manifest the build starts from another tenant's
-    (demo.dbt_target(tenant.slug) / PARTIAL_PARSE_FILE).unlink()
-    log = demo.dbt_dir / "logs" / tenant.slug / "dbt.log"
-    log.write_text("")
-    assert build_tenant(tenant, demo).success
-    text = parse_log(demo, tenant.slug)
-    assert "Unable to do partial parsing" not in text and "Partial parsing enabled:" in text, text[:3000]
-    changed = int(
-        re.search(
-            r"Partial parsing enabled: \d+ files deleted, \d+ files added, (\d+) files changed", text
-        ).group(1)
+    from gata.tenants import parse_tenants
+    from ingestion.landing import land_tenant
+    from tests.conftest import tenant_body, tenant_db
+    from warehouse import runner
+
+    monkeypatch.setattr(runner, "_PARSED", OrderedDict())  # nothing parsed yet in this process
+    mix = {"paid_ads": ["tiktok_ads"], "ecommerce": ["shopify"]}
+    tenants = parse_tenants(
+        {"tenants": {"acme_one": tenant_body(mix, seed=1, days=2), "acme_two": tenant_body(mix, seed=2, days=2)}}
     )
-    assert 0 < changed < len(project_files(".sql")) + len(project_files(".yml"))
-    assert star_digests(demo, tenant.slug) == before
+    for tenant in tenants.values():
+        land_tenant(tenant, paths=home)
+        result = runner.build_tenant(tenant, home)
+        assert result.success, result.failures  # tenant_isolated: every row of every star is this tenant's
+        assert "Partial parsing" not in parse_log(home, tenant.slug)  # the build itself parsed nothing
+    parsed = runner.mix_name(tenants["acme_one"].sources.model_dump())
+    mix_log = parse_log(home, parsed)
+    assert mix_log.count("Running with dbt=") == 1, mix_log[:2000]  # one parse served both tenants
+    for slug, other in (("acme_one", "acme_two"), ("acme_two", "acme_one")):
+        with tenant_db(home, slug) as con:
+            stars = {r[0] for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'analytics'").fetchall()}
+        assert f"fct_{slug}__orders" in stars and not any(other in t or "tenant__slug" in t for t in stars), stars
 
-    log.write_text("")
-    assert build_tenant(tenant, demo).success
-    assert "Partial parsing enabled, no changes found, skipping parsing" in parse_log(demo, tenant.slug)
-    assert star_digests(demo, tenant.slug) == before
+    # a new process starts from the mix's saved parse and re-parses no file
+    monkeypatch.setattr(runner, "_PARSED", OrderedDict())
+    before = star_digests(home, "acme_two")
+    assert runner.build_tenant(tenants["acme_two"], home).success
+    assert "Partial parsing enabled, no changes found, skipping parsing" in parse_log(home, parsed)
+    assert star_digests(home, "acme_two") == before
 
 
 @pytest.mark.slow
@@ -177,8 +183,9 @@ def test_docs_generate_and_listing_sources_work(demo: Paths, monkeypatch) -> Non
     project_vars, env = split_vars(tenant_vars(tenant, demo))
     flags = ["--vars", json.dumps(project_vars, sort_keys=True)]
     docs = invoke(["docs", "generate", *flags], demo, tenant.slug, env)
-    assert docs.returncode == 0, docs.stdout + docs.stderr
+    assert docs.success, docs.detail()
     catalog = json.loads((demo.dbt_target(tenant.slug) / "catalog.json").read_text())
     assert any(n.endswith(".fct_orders") for n in catalog["nodes"]), sorted(catalog["nodes"])[:10]
     listed = invoke(["ls", "--resource-type", "source", "--output", "name", *flags], demo, tenant.slug, env)
-    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert listed.success, listed.detail()
+    assert "raw_shopify.orders" in listed.result, listed.result
