@@ -194,7 +194,7 @@ def test_definitions_come_from_tenants_yaml(demo: Paths, manifest: dict, monkeyp
         assert all(k.path[0] == slug for k in upstream), "a tenant's lineage stays in the tenant"
         assert dg.AssetKey([slug, "fct_ad_performance"]) in upstream
         checks = {c.name for c in graph.asset_check_keys if c.asset_key.path[0] == slug}
-        assert {"freshness", "reconciliation", "not_null_fct_orders_order_id"} <= checks
+        assert {"freshness", "reconciliation", "not_null_fct_orders"} <= checks
     other = {c for c in graph.get_all_asset_keys() if c.path[0] == TENANT and c.path[-1].startswith("stg_tiktok")}
     assert not other, "a tenant's graph holds only its own sources' models"
     assert {j.name for j in defs.jobs} >= {"daily_refresh", "onboard_tenant", "replay_tenant", "retire_tenant"}

@@ -130,6 +130,14 @@ def test_tenants_of_one_source_mix_share_one_parse_each_under_its_own_names(
     assert "Partial parsing enabled, no changes found, skipping parsing" in parse_log(home, parsed)
     assert star_digests(home, "acme_two") == before
 
+    # a null in any of a star's not-null columns fails the star's one not-null test
+    with tenant_db(home, "acme_one", read_only=False) as con:
+        con.execute("update analytics.fct_acme_one__orders set currency = null where order_id = "
+                    "(select min(order_id) from analytics.fct_acme_one__orders)")
+    checked = runner.run_dbt(["test", "--select", "not_null_fct_orders"], tenants["acme_one"], home)
+    tests = [(n.name, n.status) for n in checked.nodes if n.resource_type == "test"]
+    assert not checked.success and tests == [("not_null_fct_orders", "fail")]
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize(

@@ -13,3 +13,20 @@ from {{ model }}
 group by {{ columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
+
+{# Not null, every listed column of the model in one scan: a row per column holding nulls, with how many.
+   One test per model rather than dbt's not_null per column: each test is a dbt node with
+   its own fixed cost, and a star has ten such columns. #}
+{% test not_null_columns(model, columns) %}
+with nulls as (
+    select
+    {%- for column in columns %}
+        count(*) filter (where {{ adapter.quote(column) }} is null) as n{{ loop.index }}{{ "," if not loop.last }}
+    {%- endfor %}
+    from {{ model }}
+)
+{%- for column in columns %}
+select '{{ column }}' as null_column, n{{ loop.index }} as null_rows from nulls where n{{ loop.index }} > 0
+{{ "union all" if not loop.last }}
+{%- endfor %}
+{% endtest %}
