@@ -2,7 +2,8 @@
 
 Real dlt pipelines into real DuckDB files. The table shapes themselves are checked
 by ``test_committed_blueprints_are_current`` (every blueprint recomputed through
-this path equals the committed one).
+this path equals the committed one), and Arrow's own conversion against the row walk
+on every connector's records.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ import copy
 from datetime import date
 
 import duckdb
+import pyarrow as pa
+import pytest
 
-from gata.catalog import dataset_name
+from gata.catalog import catalog, dataset_name
 from gata.settings import Paths
-from ingestion.arrow_rows import NotFlat, flatten
+from ingestion.arrow_rows import NotFlat, _by_columns, _by_rows, flatten
+from ingestion.connectors import connector_module
+from ingestion.contracts import column_hints
 from ingestion.landing import generate, land_records
 from tests.ingestion.test_landing import make_tenant
 
@@ -75,3 +80,46 @@ def test_a_primary_key_inside_a_nested_dict_keys_each_record_apart() -> None:
     ids = tables["ad_analytics"].column("_dlt_id").to_pylist()
     assert len(set(ids)) == 2
     assert tables["ad_analytics__pivot_values"].column("_dlt_root_id").to_pylist() == ids
+
+
+def _same_tables(by_columns: dict[str, pa.Table], by_rows: dict[str, pa.Table]) -> None:
+    assert list(by_columns) and set(by_columns) == set(by_rows)
+    for name, table in by_rows.items():
+        assert by_columns[name].schema == table.schema, name  # names, order and types
+        assert by_columns[name].sort_by("_dlt_id").equals(table.sort_by("_dlt_id")), name
+
+
+@pytest.mark.parametrize("connector", sorted(catalog().connectors))
+def test_arrows_own_conversion_cuts_the_tables_the_row_walk_cuts(connector: str) -> None:
+    """Every connector's records, every object: the same tables, columns, types and values either way."""
+    conn = catalog().get(connector)
+    records = generate(make_tenant("cut", {conn.domain: [connector]}), connector, START, END)
+    contracts = connector_module(connector).CONTRACTS
+    for obj, spec in conn.objects.items():
+        if not records.get(obj):
+            continue
+        args = (obj, records[obj], list(spec.primary_key), column_hints(contracts[obj]))
+        by_columns = _by_columns(*args)
+        assert by_columns is not None, f"{connector}.{obj} fell back to the row walk"
+        _same_tables(by_columns, _by_rows(*args))
+
+
+def test_where_arrows_types_do_not_settle_it_the_row_walk_decides() -> None:
+    cases = [
+        [{"id": 1, "n": 2}, {"id": 2, "n": 2.5}],  # a whole number first: the walk types it bigint
+        [{"id": 1, "Name": "a", "name": "b"}],  # two keys, one column name: the later wins
+        [{"id": 1, "at": "2026-10-01T00:00:00Z"}, {"id": 2, "at": "soon"}],  # an ISO string first, then not
+        [{"id": 1, "items": [{"q": 1.5}, {"q": 2}]}, {"id": 2, "items": []}],  # fractions first in a child
+        [{"id": 1, "tags": ["a", None]}],  # a list holding a null
+    ]
+    for records in cases:
+        try:
+            expected = _by_rows("t", records, ["id"], {})
+        except NotFlat:
+            with pytest.raises(NotFlat):
+                flatten("t", records, ["id"], {}, {})
+            continue
+        got = _by_columns("t", records, ["id"], {})
+        if got is not None:
+            _same_tables(got, expected)
+        _same_tables(flatten("t", records, ["id"], {}, {}), expected)
