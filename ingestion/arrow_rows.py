@@ -20,8 +20,10 @@ Row ids are digests of the primary key (a child row's: its parent's id and its
 position), so landing the same record again gives the same ids and
 the merge replaces rows in place.
 
-A column the destination already holds with another type gets dlt's variant
-column beside it (``{column}__v_{type}``), which schema DNA reports as retyped.
+A record whose primary key comes again in one batch lands once, as it came last
+(with the children it came with). A column the destination already holds with
+another type gets dlt's variant column beside it (``{column}__v_{type}``), which
+schema DNA reports as retyped.
 What is not reproduced (values of two types in one load, a list of lists or of
 nulls, a value of another Python type) raises ``NotFlat``: the caller then lands
 those records through dlt's normaliser.
@@ -380,7 +382,17 @@ def flatten(table: str, records: list[dict[str, Any]], primary_key: list[str],
     out = _by_columns(table, records, primary_key, hints)
     if out is None:
         out = _by_rows(table, records, primary_key, hints)
+    ids = out[table].column("_dlt_id") if table in out else pa.array([], pa.string())
+    if pc.count_distinct(ids).as_py() < len(ids):  # a record served twice (a page fetched again)
+        return flatten(table, _last_of_each(records, ids), primary_key, hints, known)
     return {name: _held(name, data, known.get(name, {})) for name, data in out.items()}
+
+
+def _last_of_each(records: list[dict[str, Any]], ids: pa.ChunkedArray) -> list[dict[str, Any]]:
+    """One record per primary key, the last one served: it replaces the earlier as a merge would,
+    and its child rows replace theirs (two copies of a record would land both copies' children)."""
+    last = {key: i for i, key in enumerate(ids.to_pylist())}
+    return [records[i] for i in sorted(last.values())]
 
 
 def _held(name: str, data: pa.Table, held: Mapping[str, str]) -> pa.Table:

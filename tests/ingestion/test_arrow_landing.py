@@ -123,3 +123,20 @@ def test_where_arrows_types_do_not_settle_it_the_row_walk_decides() -> None:
         if got is not None:
             _same_tables(got, expected)
         _same_tables(flatten("t", records, ["id"], {}, {}), expected)
+
+
+def test_a_record_served_twice_in_one_batch_lands_once_with_its_children_once(home: Paths) -> None:
+    """First landing (new tables are appended, not merged) and the same batch again (merged)."""
+    tenant = make_tenant("arrow_twice", {"ecommerce": ["shopify"]})
+    records = generate(tenant, "shopify", START, END)
+    first = next(o for o in records["orders"] if o.get("line_items"))
+    records["orders"].append(copy.deepcopy(first))  # a page served twice
+    ds = dataset_name(tenant.slug, "shopify")
+    for _ in range(2):
+        land_records(tenant.slug, "shopify", records, START, END, home)
+        with duckdb.connect(str(home.tenant_db(tenant.slug)), read_only=True) as con:
+            counts = con.execute(f'select count(*), count(distinct id) from "{ds}".orders').fetchone()
+            products = con.execute(f'select count(*), count(distinct id) from "{ds}".products').fetchone()
+        assert counts is not None and counts[0] == counts[1] == len(records["orders"]) - 1
+        assert products is not None and products[0] == products[1] == len(records["products"])
+        assert len(_line_items(home, tenant.slug, first["id"])) == len(first["line_items"])
