@@ -8,8 +8,9 @@ For each worker count, a fresh GATA_HOME builds every tenant from nothing throug
 semantic config, then one publish. Each tenant's step records where its time went
 (generation + dlt landing, dbt start-up and parse, dbt execution, semantic config;
 no tenant waits for another, as each writes only its own database file). The wall time
-and the sums per phase are printed for each worker count, with the
-speed-up against the fewest workers. All runs happen in this one process, one after the other.
+and the sums per phase are printed for each worker count, with the CPU time used (and so
+how many of the cores were busy on average) and the speed-up against the fewest workers.
+All runs happen in this one process, one after the other.
 With ``--refresh``, each build is followed by the daily refresh of every tenant (the newest
 day and the lookback landed again, dbt build, semantic config, one publish), timed the same way.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -94,19 +96,27 @@ def run(workers: int, raw: dict, tmp: Path, refresh: bool = False) -> dict[str, 
     paths.tenants_file.write_text(yaml.safe_dump(raw, sort_keys=False))
     os.environ["GATA_HOME"], os.environ["GATA_TENANTS_FILE"] = str(paths.home), str(paths.tenants_file)
     tenants = parse_tenants(raw)
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     step = partial(timed_build, out_dir=str(times), refresh=refresh)
     failed = run_tenants(step, tenants.values(), paths, jobs=workers)
     t1 = time.perf_counter()
     steps.publish(paths)
     t2 = time.perf_counter()
+    cpu = _cpu_seconds() - cpu0
     if failed:
         raise SystemExit(f"failed: {failed}")
     phases: dict[str, float] = {}
     for f in times.glob("*.json"):
         for k, v in json.loads(f.read_text()).items():
             phases[k] = phases.get(k, 0.0) + v
-    return {"wall": t2 - t0, "tenants_wall": t1 - t0, "publish": t2 - t1, **phases}
+    return {"wall": t2 - t0, "tenants_wall": t1 - t0, "publish": t2 - t1, "cpu": cpu, **phases}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished workers (the pool joins them before returning)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def main() -> None:
@@ -129,7 +139,8 @@ def main() -> None:
                     f"{phase}, {w} worker(s): {r['wall']:.1f}s wall for {args.tenants} tenants x {args.days} days "
                     f"({r['wall'] / args.tenants:.2f}s per tenant); summed over tenants: landing "
                     f"{r['landing']:.1f}s, dbt start+parse {r['dbt_start_and_parse']:.1f}s, dbt execute "
-                    f"{r['dbt_execute']:.1f}s, semantics {r['semantics']:.1f}s; publish {r['publish']:.1f}s",
+                    f"{r['dbt_execute']:.1f}s, semantics {r['semantics']:.1f}s; publish {r['publish']:.1f}s; "
+                    f"CPU {r['cpu']:.0f}s, {r['cpu'] / r['wall']:.2f} cores busy on average",
                     flush=True,
                 )
     for phase in phases:
