@@ -15,6 +15,7 @@ relation names. The project is parsed once per source mix with a placeholder slu
 (``ParsedProject``), kept in memory, and each build gets that manifest with its own
 slug written into the names: a worker building 25 tenants of 4 mixes parses 4 times.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -74,7 +74,7 @@ def test_demo_build_materialises_18_star_tables_with_their_contracts(demo: Paths
                 "where tenant_slug = ? order by finished_at desc limit 1",
                 [tenant],
             ).fetchone()
-            assert build[0] == 0 and build[1] == 0 and build[2] >= 80, (tenant, build)
+            assert build[0] == 0 and build[1] == 0 and build[2] >= 40, (tenant, build)  # one not-null test per model
 
 
 def test_each_tenant_builds_in_its_own_database_and_no_file_is_shared(demo: Paths) -> None:
