@@ -10,8 +10,10 @@ is dropped: the table is landed as it came.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from gata.catalog import catalog
 from gata.schema_dna import (  # noqa: F401  (re-exported: ingestion's callers read them here)
@@ -54,12 +56,29 @@ def sync_blueprints(con: duckdb.DuckDBPyConnection, blueprints: list[Blueprint])
     con.execute(REGISTRY_DDL)
     con.execute(f"delete from {REGISTRY_SCHEMA}.connector_blueprints")
     cat = catalog()
-    rows = [(b.dna, b.connector, b.obj, b.table, cat.get(b.connector).master_model_id, b.master_model,
-             json.dumps(b.columns, sort_keys=True)) for b in blueprints]
-    rows = list({r[0]: r for r in rows}.values())  # one row per DNA: a shape two connectors share keeps the last
-    if rows:  # one statement: executemany costs a round trip per row, and this runs at every landing
-        con.execute(f"insert into {REGISTRY_SCHEMA}.connector_blueprints select unnest(?, recursive := true)",
-                    [[dict(zip(("a", "b", "c", "d", "e", "f", "g"), r)) for r in rows]])
+    rows = {b.dna: {"dna": b.dna, "connector": b.connector, "obj": b.obj, "table": b.table,
+                    "master_model_id": cat.get(b.connector).master_model_id, "master_model": b.master_model,
+                    "columns": json.dumps(b.columns, sort_keys=True)}
+            for b in blueprints}  # one row per DNA: a shape two connectors share keeps the last
+    _insert(con, f"insert into {REGISTRY_SCHEMA}.connector_blueprints select * from gata_rows",
+            list(rows.values()), pa.schema([(k, pa.string()) for k in
+                                            ("dna", "connector", "obj", "table", "master_model_id", "master_model",
+                                             "columns")]))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, sql: str, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+    """Run ``sql`` over ``rows`` handed to DuckDB as one Arrow table named ``gata_rows``.
+
+    These run at every landing, and DuckDB's client converts Python parameters value by
+    value, searching for pandas at each (thousands of failed imports per landing here).
+    """
+    if not rows:
+        return
+    con.register("gata_rows", pa.Table.from_pylist(rows, schema=schema))
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister("gata_rows")
 
 
 DENSE = 0.99  # a column filled in at least this share of a load's rows is one the source always sends
@@ -111,24 +130,30 @@ def record(
     fills: dict[str, dict[str, float]] | None = None,
 ) -> None:
     fills = fills or {}
-    con.executemany(
-        f"insert into {REGISTRY_SCHEMA}.schema_dna_history values (?,?,?,?,?,?,?,?,?,?,?,?, now(), ?)",
+    texts = [(k, pa.string()) for k in ("tenant", "connector", "dataset", "table", "dna", "status", "blueprint")]
+    lists = [(k, pa.list_(pa.string())) for k in ("added", "removed", "retyped")]
+    rest = [(k, pa.string()) for k in ("columns", "load_id", "fill")]
+    _insert(
+        con,
+        f"insert into {REGISTRY_SCHEMA}.schema_dna_history select tenant, connector, dataset, \"table\", dna, status, "
+        "blueprint, added, removed, retyped, columns, load_id, now(), fill from gata_rows",
         [
-            (
-                tenant,
-                c.connector,
-                dataset,
-                c.table,
-                c.dna,
-                c.status,
-                c.blueprint.dna if c.blueprint else None,
-                c.added,
-                c.removed,
-                c.retyped,
-                json.dumps(c.columns, sort_keys=True),
-                load_id,
-                json.dumps(fills[c.table], sort_keys=True) if fills.get(c.table) else None,
-            )
+            {
+                "tenant": tenant,
+                "connector": c.connector,
+                "dataset": dataset,
+                "table": c.table,
+                "dna": c.dna,
+                "status": c.status,
+                "blueprint": c.blueprint.dna if c.blueprint else None,
+                "added": c.added,
+                "removed": c.removed,
+                "retyped": c.retyped,
+                "columns": json.dumps(c.columns, sort_keys=True),
+                "load_id": load_id,
+                "fill": json.dumps(fills[c.table], sort_keys=True) if fills.get(c.table) else None,
+            }
             for c in checks
         ],
+        pa.schema(texts + lists + rest),
     )
