@@ -323,23 +323,19 @@ def _source(level: _Level, row: int, records: list[dict[str, Any]]) -> Any:
 
 def _column_type(level: _Level, records: list[dict[str, Any]], values: pa.Array, path: tuple[str, ...]) -> str | None:
     """What the row walk types this column as: its first value's type (an ISO string a timestamp)."""
-    present = values.drop_null()
-    if not len(present):
+    row = pc.index(values.is_valid(), True).as_py()  # the first row holding a value
+    if row < 0:
         return None
     if pa.types.is_floating(values.type):
-        row = int(pc.index(values.is_valid(), True).as_py())
         first = _source(level, row, records)
         for key in path:
             first = first[key]
         return "double" if type(first) is float else None  # an int first: the row walk types it bigint
     if pa.types.is_string(values.type):
-        return _type_of(present[0].as_py())
+        return _type_of(values[row].as_py())
     if pa.types.is_timestamp(values.type):
         return "timestamp"
-    for dlt_type, arrow in (("bigint", pa.int64()), ("bool", pa.bool_()), ("date", pa.date32())):
-        if values.type == arrow:
-            return dlt_type
-    return "decimal" if pa.types.is_decimal(values.type) else None
+    return _DLT_TYPES.get(values.type) or ("decimal" if pa.types.is_decimal(values.type) else None)
 
 
 def _cast(values: pa.Array, dtype: str) -> pa.Array | None:
