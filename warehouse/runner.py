@@ -201,7 +201,8 @@ def invoke(args: list[str], paths: Paths, tenant: str, env: dict[str, str] | Non
     """
     from dbt.cli.main import dbtRunner
 
-    scaffold.write_library()  # the generated per-connector models, current with the catalog before dbt parses
+    if manifest is None:  # dbt parses: the generated per-connector models, current with the catalog first
+        scaffold.write_library()  # (a manifest handed over comes from parsed_project, which wrote them)
     paths.locks_dir.mkdir(parents=True, exist_ok=True)
     full = [
         *args,
