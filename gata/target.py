@@ -50,15 +50,21 @@ class Target:
         # concurrency is the service's, so the flag only applies to local files
         return duckdb.connect(location, read_only=read_only and not self.is_motherduck, config=self.config())
 
-    def landing_destination(self, paths: Paths, slug: str) -> Any:
-        """dlt's destination for the tenant's raw datasets."""
+    def landing_destination(self, paths: Paths, slug: str, con: duckdb.DuckDBPyConnection | None = None) -> Any:
+        """dlt's destination for the tenant's raw datasets.
+
+        ``con``, an open connection to the tenant's local file, is lent to dlt: its load
+        then works on cursors of it instead of opening and closing the file around each
+        step (about 20 ms a time). MotherDuck connections are dlt's own.
+        """
         import dlt
 
         if self.is_motherduck:
             return dlt.destinations.motherduck(
                 credentials={"database": f"{self.database}_{slug}", "password": self.token},
                 enable_dataset_name_normalization=False)
-        return dlt.destinations.duckdb(str(paths.tenant_db(slug)), enable_dataset_name_normalization=False)
+        return dlt.destinations.duckdb(con if con is not None else str(paths.tenant_db(slug)),
+                                       enable_dataset_name_normalization=False)
 
     def dbt_env(self) -> dict[str, str]:
         """What profiles.yml reads to pick the output (the token is read there from MOTHERDUCK_TOKEN)."""

@@ -18,8 +18,11 @@ APIs): ``ingestion.landing`` and ``ingestion.live.landing`` both call it.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from types import ModuleType
@@ -72,12 +75,14 @@ class LandingResult:
         return [c for c in self.checks if c.status == "drift"]
 
 
-def pipeline_for(tenant: str, connector: str, paths: Paths) -> dlt.Pipeline:
-    """The dlt pipeline of one tenant x connector (its state holds a live source's cursor)."""
+def pipeline_for(tenant: str, connector: str, paths: Paths,
+                 con: duckdb.DuckDBPyConnection | None = None) -> dlt.Pipeline:
+    """The dlt pipeline of one tenant x connector (its state holds a live source's cursor);
+    ``con`` lends dlt the caller's open connection to the tenant's file."""
     return dlt.pipeline(
         pipeline_name=f"{tenant}__{connector}",
         # dataset names keep their double underscore: raw_{tenant}__{connector}
-        destination=resolve_target().landing_destination(paths, tenant),
+        destination=resolve_target().landing_destination(paths, tenant, con),
         dataset_name=dataset_name(tenant, connector),
         pipelines_dir=str(paths.dlt_dir),
     )
@@ -90,18 +95,47 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     ``state`` (a live source's cursor) is committed in dlt's pipeline state with the
     same load, so the cursor advances exactly when the records it covers have landed.
     """
-    paths = (paths or get_paths()).ensure()
+    with _settled_heap():
+        return _land(tenant, connector, records, start, end, (paths or get_paths()).ensure(), state)
+
+
+@contextmanager
+def _settled_heap() -> Iterator[None]:
+    """Keep Python's collector off the objects that exist when landing starts.
+
+    The records (hundreds of thousands of dicts) live through the landing anyway, and
+    dlt allocates enough to trigger full collections that walk every one of them,
+    about a sixth of a large landing. Frozen objects are still freed once
+    unreferenced after ``unfreeze``; new objects are collected as usual.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _land(tenant: str, connector: str, records: dict[str, list[dict]], start: date, end: date,
+          paths: Paths, state: dict | None) -> LandingResult:
+    target = resolve_target()
+    # one connection to the tenant's file for the whole landing: dlt's load and the registry rows
+    with target.connect(target.tenant_location(paths, tenant)) as con:
+        result = _land_into(con, tenant, connector, records, start, end, paths, state)
+    for c in result.drift:
+        log.warning("schema drift in %s.%s: %s", result.dataset, c.table, c.describe())
+    return result
+
+
+def _land_into(con: duckdb.DuckDBPyConnection, tenant: str, connector: str, records: dict[str, list[dict]],
+               start: date, end: date, paths: Paths, state: dict | None) -> LandingResult:
     conn = catalog().get(connector)
     module = connector_module(connector)
     dataset = dataset_name(tenant, connector)
-    target = resolve_target()
-    pipeline = pipeline_for(tenant, connector, paths)
+    pipeline = pipeline_for(tenant, connector, paths, con)
     started = clock.now()
     arrow = _arrow_tables(pipeline, conn, module, records)
     if arrow is not None:
-        with target.connect(target.tenant_location(paths, tenant)) as con:
-            landed = set(dna.landed_tables(con, dataset))
-        resources = _arrow_resources(conn, arrow, landed)
+        resources = _arrow_resources(conn, arrow, set(dna.landed_tables(con, dataset)))
     else:
         resources = [dlt.resource(  # type: ignore[call-overload]  # dlt's overloads miss a list of records
             records.get(obj, []), name=obj, table_name=obj, primary_key=list(spec.primary_key),
@@ -120,24 +154,21 @@ def land_records(tenant: str, connector: str, records: dict[str, list[dict]], st
     row_counts = {t: n for t, n in row_counts.items() if not t.startswith("_dlt")}
     result = LandingResult(tenant, connector, dataset, load_id, row_counts)
     # the landed tables and the registry rows about them share the tenant's file
-    with target.connect(target.tenant_location(paths, tenant)) as con:
-        if arrow is not None:
-            _drop_emptied_children(con, dataset, arrow)
-        blueprints = dna.load_blueprints()
-        dna.sync_blueprints(con, blueprints)
-        fills: dict[str, dict[str, float]] = {}
-        for table, columns in dna.dataset_columns(con, dataset).items():
-            checked = dna.check(connector, table, columns, blueprints)
-            fills[table] = dna.fill_rates(con, dataset, table, columns, load_id)
-            dna.check_fill(con, tenant, checked, fills[table])
-            result.checks.append(checked)
-        dna.record(con, tenant, dataset, result.checks, load_id, fills)
-        con.execute(
-            f"insert into {dna.REGISTRY_SCHEMA}.load_history values (?,?,?,?,?,?,?,?, now(), 'success', null)",
-            [tenant, connector, dataset, load_id, start, end, json.dumps(row_counts, sort_keys=True), started],
-        )
-    for c in result.drift:
-        log.warning("schema drift in %s.%s: %s", dataset, c.table, c.describe())
+    if arrow is not None:
+        _drop_emptied_children(con, dataset, arrow)
+    blueprints = dna.load_blueprints()
+    dna.sync_blueprints(con, blueprints)
+    fills: dict[str, dict[str, float]] = {}
+    for table, columns in dna.dataset_columns(con, dataset).items():
+        checked = dna.check(connector, table, columns, blueprints)
+        fills[table] = dna.fill_rates(con, dataset, table, columns, load_id)
+        dna.check_fill(con, tenant, checked, fills[table])
+        result.checks.append(checked)
+    dna.record(con, tenant, dataset, result.checks, load_id, fills)
+    con.execute(
+        f"insert into {dna.REGISTRY_SCHEMA}.load_history values (?,?,?,?,?,?,?,?, now(), 'success', null)",
+        [tenant, connector, dataset, load_id, start, end, json.dumps(row_counts, sort_keys=True), started],
+    )
     return result
 
 
