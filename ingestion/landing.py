@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from gata.settings import Paths
+import duckdb
+
+from gata.settings import Paths, get_paths
 from gata.tenants import Tenant
 from ingestion.connectors import connector_module
 from ingestion.contracts import validate_records
@@ -18,6 +20,7 @@ from ingestion.loader import (  # noqa: F401 (re-exported: callers land through 
     LandingResult,
     land_records,
     read_cursor,
+    tenant_file,
 )
 from ingestion.story import TenantStory
 
@@ -38,11 +41,12 @@ def generate(tenant: Tenant, connector: str, start: date, end: date) -> dict[str
     return records
 
 
-def land(tenant: Tenant, connector: str, start: date, end: date, paths: Paths | None = None) -> LandingResult:
+def land(tenant: Tenant, connector: str, start: date, end: date, paths: Paths | None = None,
+         con: duckdb.DuckDBPyConnection | None = None) -> LandingResult:
     """Generate (or fetch, for a live connector), validate and land one connector for the days start..end."""
     if connector in tenant.live:
-        return land_live(tenant, connector, start, end, paths)
-    return land_records(tenant.slug, connector, generate(tenant, connector, start, end), start, end, paths)
+        return land_live(tenant, connector, start, end, paths, con)
+    return land_records(tenant.slug, connector, generate(tenant, connector, start, end), start, end, paths, con=con)
 
 
 def land_tenant(tenant: Tenant, start: date | None = None, end: date | None = None,
@@ -55,5 +59,7 @@ def land_tenant(tenant: Tenant, start: date | None = None, end: date | None = No
     start = start or tenant.mock_data.start_date
     end = end or tenant.mock_data.end_date
     generated = {c: generate(tenant, c, start, end) for c in tenant.connectors if c not in tenant.live}
-    return [land_records(tenant.slug, c, generated[c], start, end, paths) if c in generated
-            else land(tenant, c, start, end, paths) for c in tenant.connectors]
+    paths = (paths or get_paths()).ensure()
+    with tenant_file(tenant.slug, paths) as con:
+        return [land_records(tenant.slug, c, generated[c], start, end, paths, con=con) if c in generated
+                else land(tenant, c, start, end, paths, con) for c in tenant.connectors]

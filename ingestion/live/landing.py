@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import duckdb
+
 from gata import clock
 from gata.catalog import dataset_name
 from gata.errors import LiveSourceError
@@ -38,13 +40,14 @@ def fetch_live(tenant: Tenant, connector: str, start: date, end: date,
     return records, cursor
 
 
-def land_live(tenant: Tenant, connector: str, start: date, end: date, paths: Paths | None = None) -> LandingResult:
+def land_live(tenant: Tenant, connector: str, start: date, end: date, paths: Paths | None = None,
+              con: duckdb.DuckDBPyConnection | None = None) -> LandingResult:
     paths = (paths or get_paths()).ensure()
     started = clock.now()
     try:
         records, cursor = fetch_live(tenant, connector, start, end, paths)
     except LiveSourceError as exc:
         log.error("%s", exc)
-        record_failure(tenant.slug, connector, start, end, started, str(exc), paths)
+        record_failure(tenant.slug, connector, start, end, started, str(exc), paths, con)
         return LandingResult(tenant.slug, connector, dataset_name(tenant.slug, connector), "", {}, error=str(exc))
-    return land_records(tenant.slug, connector, records, start, end, paths, state=cursor)
+    return land_records(tenant.slug, connector, records, start, end, paths, state=cursor, con=con)
