@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -93,6 +93,14 @@ def tenant_db(paths: Paths, tenant: str, read_only: bool = True) -> duckdb.DuckD
 
 
 DEMO_DAYS = 14
+
+
+def guarding_tests(models: Iterable[str], connectors: Iterable[str]) -> set[str]:
+    """The dbt tests a tenant's build must run and pass, by name: each star table's not-null
+    and tenant-isolation tests, and each connector's reconciliation to its landed records."""
+    stars = [m for m in models if m.startswith(("fct_", "dim_"))]
+    return ({f"not_null_{m}" for m in stars} | {f"tenant_isolated_{m}_tenant_slug" for m in stars}
+            | {f"reconcile_{c}" for c in connectors})
 
 
 def run_gata(

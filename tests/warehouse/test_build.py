@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from gata.settings import Paths
+from gata.tenants import load_tenants
 from pipeline.publish import SERVING_DB, current_version
-from tests.conftest import demo_env, run_gata, tenant_body, tenant_db, write_tenants
+from tests.conftest import demo_env, guarding_tests, run_gata, tenant_body, tenant_db, write_tenants
 
 DEMO = ("tyrell_corp", "wayne_enterprises", "stark_industries")
 STARS = ("fct_ad_performance", "fct_orders", "fct_sessions", "fct_events", "dim_campaigns", "dim_users")
@@ -60,6 +61,7 @@ def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[
 
 
 def test_demo_build_materialises_18_star_tables_with_their_contracts(demo: Paths) -> None:
+    connectors = {slug: t.connectors for slug, t in load_tenants(demo.tenants_file).items()}
     for tenant in DEMO:
         with tenant_db(demo, tenant) as con:
             for pattern, expected in CONTRACTS.items():
@@ -70,11 +72,20 @@ def test_demo_build_materialises_18_star_tables_with_their_contracts(demo: Paths
                 ).fetchone()
                 assert rows[0] > 0 and rows[1] == 1 and rows[2] == tenant, table
             build = con.execute(
-                "select models_error, tests_fail, tests_pass from platform.obs_invocations "
+                "select models_error, tests_fail, tests_pass, invocation_id from platform.obs_invocations "
                 "where tenant_slug = ? order by finished_at desc limit 1",
                 [tenant],
             ).fetchone()
-            assert build[0] == 0 and build[1] == 0 and build[2] >= 40, (tenant, build)  # one not-null test per model
+            assert build[0] == 0 and build[1] == 0, (tenant, build)
+            nodes = con.execute(
+                "select resource_type, node_name, status from platform.obs_node_results where invocation_id = ?",
+                [build[3]],
+            ).fetchall()
+            passed = {name for kind, name, status in nodes if kind == "test" and status == "pass"}
+            assert build[2] == len(passed), (tenant, build)
+            models = [name for kind, name, _ in nodes if kind == "model"]
+            required = guarding_tests(models, connectors[tenant])
+            assert required <= passed, (tenant, sorted(required - passed))
 
 
 def test_each_tenant_builds_in_its_own_database_and_no_file_is_shared(demo: Paths) -> None:
