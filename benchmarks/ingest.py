@@ -36,10 +36,9 @@ from gata.catalog import catalog
 from gata.settings import Paths
 from gata.tenants import parse_tenants
 from ingestion import dna
-from ingestion.arrow_rows import flatten
 from ingestion.connectors import connector_module
-from ingestion.contracts import column_hints
 from ingestion.landing import LandingResult, generate, land_records, tenant_file
+from ingestion.loader import cut_tables
 
 
 def land_all(slug: str, generated: dict[str, dict[str, list[dict]]], start: date, end: date,
@@ -60,14 +59,11 @@ def best_of(repeat: int, run: Callable[[int], object]) -> float:
 
 
 def to_arrow(generated: dict[str, dict[str, list[dict]]]) -> dict[str, dict[str, pa.Table]]:
-    """Every connector's records cut into the tables landing hands dlt."""
+    """Every connector's records cut into the tables landing hands dlt (as for a new tenant)."""
     out: dict[str, dict[str, pa.Table]] = {}
     for connector, records in generated.items():
-        module = connector_module(connector)
-        out[connector] = {}
-        for obj, spec in catalog().get(connector).objects.items():
-            hints = column_hints(module.CONTRACTS[obj])
-            out[connector] |= flatten(obj, records.get(obj, []), list(spec.primary_key), hints, {})
+        cut = cut_tables(catalog().get(connector), connector_module(connector), records, {})
+        out[connector] = {name: table for tables in cut.values() for name, table in tables.items()}
     return out
 
 

@@ -416,6 +416,6 @@ def _to_arrow(name: str, rows: list[dict[str, Any]], types: dict[str, str]) -> p
         for i, (column, dtype) in enumerate(types.items()):
             if dtype == "timestamp":
                 data = data.set_column(i, column, pc.cast(data.column(column), ARROW_TYPES["timestamp"]))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError) as exc:
+    except _ARROW_ERRORS as exc:
         raise NotFlat(f"{name}: {exc}") from None
     return data

@@ -211,16 +211,19 @@ def _arrow_tables(
     held, nested = _held_types(pipeline)
     if nested:
         return None
-    out: dict[str, dict[str, pa.Table]] = {}
     try:
-        for obj, spec in conn.objects.items():
-            out[obj] = flatten(
-                obj, records.get(obj, []), list(spec.primary_key), column_hints(module.CONTRACTS[obj]), held
-            )
+        return cut_tables(conn, module, records, held)
     except NotFlat as exc:
         log.info("landing through dlt's normaliser: %s", exc)
         return None
-    return out
+
+
+def cut_tables(conn: Connector, module: ModuleType, records: dict[str, list[dict]],
+               held: dict[str, dict[str, str]]) -> dict[str, dict[str, pa.Table]]:
+    """Each object's records cut into its table and child tables (``arrow_rows.flatten``), in the
+    types the destination ``held`` (table -> column -> dlt type); ``NotFlat`` when they cannot be."""
+    return {obj: flatten(obj, records.get(obj, []), list(spec.primary_key), column_hints(module.CONTRACTS[obj]), held)
+            for obj, spec in conn.objects.items()}
 
 
 def _arrow_resources(conn: Connector, arrow: dict[str, dict[str, pa.Table]], landed: set[str]) -> list:
